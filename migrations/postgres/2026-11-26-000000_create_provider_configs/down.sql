@@ -1,0 +1,2 @@
+DROP TABLE llm_provider_audit;
+DROP TABLE llm_provider_configs;

@@ -1,0 +1,244 @@
+//! The command line for scripts: clap definitions and the non-interactive commands.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::api_key::{KeyRefusal, validate_key};
+use crate::base_url::validate_base_url;
+use crate::error::Error;
+use crate::provider::Provider;
+use crate::sanitize::printable;
+use crate::settings::{OpenOptions, Settings};
+use crate::status::{ProviderState, ProviderStatus};
+
+/// Manage the settings of an LLM-driven system: its providers' API keys.
+///
+/// With no command, opens the console.
+#[derive(Debug, Parser)]
+#[command(name = "llm-settings", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the database and the master key are.
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// Database: postgres://..., sqlite://PATH, a file path or :memory:
+    /// [default: $DATABASE_URL, else ~/.local/share/llm-settings/settings.db]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// File holding the master key (base64 of 64 bytes, mode 0600)
+    /// [default: $LLM_SETTINGS_MASTER_KEY, $LLM_SETTINGS_KEY_FILE, else ~/.config/llm-settings/master.key]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the providers' API keys
+    #[command(subcommand)]
+    Providers(ProvidersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// Show the five providers' statuses
+    List {
+        /// Print a JSON array of the five statuses
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a provider's key, read from stdin when piped, else from a hidden prompt
+    Set {
+        /// openai, gemini, anthropic, openrouter or ollama
+        provider: String,
+    },
+    /// Remove a provider's stored key
+    Delete { provider: String },
+    /// Make a configured provider active
+    Activate { provider: String },
+    /// Make a configured provider inactive
+    Deactivate { provider: String },
+    /// Set or reset a provider's base URL override
+    BaseUrl {
+        provider: String,
+        /// The base URL, e.g. https://proxy.example/openai
+        #[arg(required_unless_present = "reset", conflicts_with = "reset")]
+        url: Option<String>,
+        /// Remove the override and use the provider's default
+        #[arg(long)]
+        reset: bool,
+    },
+}
+
+impl GlobalOptions {
+    fn open_options(&self) -> OpenOptions {
+        OpenOptions {
+            database_url: self.database_url.clone(),
+            key_file: self.key_file.clone(),
+            actor: None,
+        }
+    }
+}
+
+/// Runs one command of the command line.
+pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Error> {
+    let options = global.open_options();
+    match command {
+        ProvidersCommand::List { json } => {
+            let mut settings = Settings::open(&options)?;
+            let states = settings.states()?;
+            if json {
+                let statuses: Vec<&ProviderStatus> =
+                    states.iter().map(|state| &state.status).collect();
+                print_json(&statuses);
+            } else {
+                print_table(&settings, &states);
+            }
+        }
+        ProvidersCommand::Set { provider } => {
+            let provider: Provider = provider.parse()?;
+            // The key is read and checked before the database is touched, so
+            // a refused key creates and changes nothing.
+            let key = read_key_input(provider)?;
+            let key = validate_key(key.expose_secret())?;
+            let mut settings = Settings::open(&options)?;
+            let status = settings.save_key(provider, &key)?;
+            if !provider.key_looks_right(key.expose_secret()) {
+                eprintln!(
+                    "warning: this does not look like a key of {} (they start with {}); saved anyway",
+                    provider.display_name(),
+                    provider.key_prefixes().join(" or ")
+                );
+            }
+            print_json(&status);
+        }
+        ProvidersCommand::Delete { provider } => {
+            let provider: Provider = provider.parse()?;
+            let status = Settings::open(&options)?.delete_key(provider)?;
+            print_json(&status);
+        }
+        ProvidersCommand::Activate { provider } => {
+            let provider: Provider = provider.parse()?;
+            print_json(&Settings::open(&options)?.set_active(provider, true)?);
+        }
+        ProvidersCommand::Deactivate { provider } => {
+            let provider: Provider = provider.parse()?;
+            print_json(&Settings::open(&options)?.set_active(provider, false)?);
+        }
+        ProvidersCommand::BaseUrl {
+            provider,
+            url,
+            reset,
+        } => {
+            let provider: Provider = provider.parse()?;
+            let url = if reset {
+                None
+            } else {
+                url.as_deref().map(validate_base_url).transpose()?
+            };
+            let status = Settings::open(&options)?.set_base_url(provider, url.as_deref())?;
+            print_json(&status);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the key: all of stdin when it is piped, else a prompt on the
+/// terminal that does not echo. Never from the command line.
+fn read_key_input(provider: Provider) -> Result<SecretString, Error> {
+    let stdin = io::stdin();
+    let text = if stdin.is_terminal() {
+        let prompt = format!("Key for {} (input hidden): ", provider.display_name());
+        Zeroizing::new(rpassword::prompt_password(prompt).map_err(Error::Input)?)
+    } else {
+        let mut bytes = Zeroizing::new(Vec::new());
+        stdin.lock().read_to_end(&mut bytes).map_err(Error::Input)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| KeyRefusal::NotUtf8)?;
+        Zeroizing::new(text.to_owned())
+    };
+    Ok(SecretString::from(text.as_str().to_owned()))
+}
+
+fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
+    // Serializing these plain structs cannot fail.
+    let line = serde_json::to_string(value).expect("statuses serialize to JSON");
+    let mut stdout = io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+}
+
+fn print_table(settings: &Settings, states: &[ProviderState]) {
+    let yes_no = |flag: bool| if flag { "yes" } else { "no" };
+    let rows: Vec<[String; 6]> = states
+        .iter()
+        .map(|state| {
+            [
+                state.status.provider.display_name().to_owned(),
+                yes_no(state.status.is_configured).to_owned(),
+                yes_no(state.status.is_active).to_owned(),
+                printable(state.status.key_hint.as_deref().unwrap_or("-")),
+                state.changed_at.map_or("-".to_owned(), |at| {
+                    at.format("%Y-%m-%d %H:%M UTC").to_string()
+                }),
+                printable(state.changed_by.as_deref().unwrap_or("-")),
+            ]
+        })
+        .collect();
+    let header = [
+        "PROVIDER",
+        "CONFIGURED",
+        "ACTIVE",
+        "KEY HINT",
+        "CHANGED",
+        "BY",
+    ];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Database: {} {}",
+        settings.location().backend_name(),
+        settings.location()
+    );
+    let line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        text
+    };
+    let _ = writeln!(out, "{}", line(&header));
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        let _ = writeln!(out, "{}", line(&cells));
+    }
+    for state in states {
+        if let Some(url) = &state.base_url {
+            let _ = writeln!(
+                out,
+                "{}: base URL {}",
+                state.status.provider.id(),
+                printable(url)
+            );
+        }
+        if let Some(fault) = &state.fault {
+            let _ = writeln!(out, "{}: {fault}; set it again", state.status.provider.id());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Every failure a front end reports, and the exit status each one maps to.
+
+use crate::api_key::KeyRefusal;
+use crate::base_url::InvalidBaseUrl;
+use crate::provider::{InvalidProvider, Provider};
+use crate::secret::{KeyId, KeyOrigin, MasterKeyError, OpenError};
+use crate::store::{DatabaseUrlError, StoreError};
+
+/// A failure of llm-settings. Messages never contain a key, a master key or a
+/// database password.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    InvalidProvider(#[from] InvalidProvider),
+    #[error(transparent)]
+    KeyRefused(#[from] KeyRefusal),
+    #[error(transparent)]
+    InvalidBaseUrl(#[from] InvalidBaseUrl),
+    #[error(transparent)]
+    DatabaseUrl(#[from] DatabaseUrlError),
+    #[error("{} has no key stored; set one first", .0.display_name())]
+    NotConfigured(Provider),
+    #[error(transparent)]
+    MasterKey(#[from] MasterKeyError),
+    #[error(
+        "sealed: the stored keys were sealed with master key {}, but the master key from {origin} has id {loaded}; load the master key they were sealed with",
+        stored.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    Sealed {
+        stored: Vec<KeyId>,
+        loaded: KeyId,
+        origin: KeyOrigin,
+    },
+    #[error("the key of {} cannot be read: {source}; set it again", .provider.display_name())]
+    Undecryptable {
+        provider: Provider,
+        source: OpenError,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read the key: {0}")]
+    Input(std::io::Error),
+}
+
+impl Error {
+    /// The process exit status: 2 for invalid input, 1 for any other failure.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Error::InvalidProvider(_)
+            | Error::KeyRefused(_)
+            | Error::InvalidBaseUrl(_)
+            | Error::DatabaseUrl(_) => 2,
+            _ => 1,
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The `llm-settings` binary: installs the panic handler, parses the command line, and dispatches.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use llm_settings::cli::{self, Cli, Command};
+use llm_settings::sanitize::printable;
+
+fn main() -> ExitCode {
+    // color-eyre's panic hook first: a panic then prints a report that holds
+    // no secret (no secret type prints itself) and, once the console exists,
+    // restores the terminal.
+    let _ = color_eyre::install();
+    llm_settings::hardening::disable_core_dumps();
+
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Providers(command)) => cli::run(&cli.global, command),
+        None => {
+            eprintln!("error: the console is not built yet; use `llm-settings providers list`");
+            return ExitCode::from(1);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", printable(&error.to_string()));
+            ExitCode::from(error.exit_status())
+        }
+    }
+}

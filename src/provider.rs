@@ -1,0 +1,128 @@
+//! The five LLM providers: their ids, display names and the shapes their keys take.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::sanitize::printable;
+
+/// One of the five providers whose API keys llm-settings keeps.
+///
+/// The order of [`Provider::ALL`] is the order in which every front end lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Provider {
+    OpenAi,
+    Gemini,
+    Anthropic,
+    OpenRouter,
+    Ollama,
+}
+
+impl Provider {
+    /// Every provider, in display order.
+    pub const ALL: [Provider; 5] = [
+        Provider::OpenAi,
+        Provider::Gemini,
+        Provider::Anthropic,
+        Provider::OpenRouter,
+        Provider::Ollama,
+    ];
+
+    /// The id used on the command line and as the primary key in storage.
+    pub fn id(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "openai",
+            Provider::Gemini => "gemini",
+            Provider::Anthropic => "anthropic",
+            Provider::OpenRouter => "openrouter",
+            Provider::Ollama => "ollama",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "OpenAI",
+            Provider::Gemini => "Google Gemini",
+            Provider::Anthropic => "Anthropic",
+            Provider::OpenRouter => "OpenRouter",
+            Provider::Ollama => "Ollama",
+        }
+    }
+
+    /// The prefixes a well-formed key of this provider starts with; empty when
+    /// any key is plausible (Ollama's optional proxy token).
+    pub fn key_prefixes(self) -> &'static [&'static str] {
+        match self {
+            Provider::OpenAi => &["sk-"],
+            Provider::Gemini => &["AIza"],
+            Provider::Anthropic => &["sk-ant-"],
+            Provider::OpenRouter => &["sk-or-"],
+            Provider::Ollama => &[],
+        }
+    }
+
+    /// Whether `key` looks like one of this provider's keys. A key that does not
+    /// is still accepted; front ends show a warning.
+    pub fn key_looks_right(self, key: &str) -> bool {
+        let prefixes = self.key_prefixes();
+        if prefixes.is_empty() {
+            return true;
+        }
+        // An Anthropic or OpenRouter key also starts with OpenAI's `sk-`; a key
+        // pasted into the wrong row should not pass as an OpenAI key.
+        if self == Provider::OpenAi && (key.starts_with("sk-ant-") || key.starts_with("sk-or-")) {
+            return false;
+        }
+        prefixes.iter().any(|prefix| key.starts_with(prefix))
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A provider id that is not one of the five.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Invalid provider: {}", printable(.0))]
+pub struct InvalidProvider(pub String);
+
+impl FromStr for Provider {
+    type Err = InvalidProvider;
+
+    /// Matches the id exactly: `OpenAI` or ` openai` are not providers.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Provider::ALL
+            .into_iter()
+            .find(|provider| provider.id() == text)
+            .ok_or_else(|| InvalidProvider(text.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_match_exactly() {
+        for provider in Provider::ALL {
+            assert_eq!(provider.id().parse::<Provider>(), Ok(provider));
+        }
+        for bad in ["OpenAI", "openai ", "", "xyz", "open-ai"] {
+            let err = bad.parse::<Provider>().unwrap_err();
+            assert_eq!(err.to_string(), format!("Invalid provider: {bad}"));
+        }
+    }
+
+    #[test]
+    fn key_shapes() {
+        assert!(Provider::OpenAi.key_looks_right("sk-proj-abc"));
+        assert!(!Provider::OpenAi.key_looks_right("sk-ant-api03-abc"));
+        assert!(Provider::Anthropic.key_looks_right("sk-ant-api03-abc"));
+        assert!(!Provider::Anthropic.key_looks_right("sk-proj-abc"));
+        assert!(Provider::Gemini.key_looks_right("AIzaSyA"));
+        assert!(Provider::OpenRouter.key_looks_right("sk-or-v1-abc"));
+        assert!(Provider::Ollama.key_looks_right("anything"));
+    }
+}

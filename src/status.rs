@@ -1,0 +1,79 @@
+//! What front ends show of a provider: its status (the JSON shape of PRODUCT.md) and the details around it.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::provider::Provider;
+use crate::secret::OpenError;
+
+/// A provider's status, exactly as `--json` prints it:
+/// `{"provider": "anthropic", "is_configured": true, "is_active": true, "key_hint": "sk-...cdef"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderStatus {
+    pub provider: Provider,
+    pub is_configured: bool,
+    pub is_active: bool,
+    pub key_hint: Option<String>,
+}
+
+impl ProviderStatus {
+    /// The status of a provider with no row.
+    pub fn unconfigured(provider: Provider) -> Self {
+        ProviderStatus {
+            provider,
+            is_configured: false,
+            is_active: false,
+            key_hint: None,
+        }
+    }
+}
+
+/// A provider's status with what the console and `providers list` show beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderState {
+    pub status: ProviderStatus,
+    pub base_url: Option<String>,
+    /// When the row last changed, UTC; `None` for a provider never touched.
+    pub changed_at: Option<NaiveDateTime>,
+    pub changed_by: Option<String>,
+    /// Grows with every change of the row; 0 for a provider never touched.
+    pub revision: i64,
+    /// Why the stored key does not decrypt, when it does not.
+    pub fault: Option<OpenError>,
+}
+
+impl Serialize for Provider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        id.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_matches_the_contract() {
+        let status = ProviderStatus {
+            provider: Provider::Anthropic,
+            is_configured: true,
+            is_active: true,
+            key_hint: Some("sk-...cdef".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&status).unwrap(),
+            r#"{"provider":"anthropic","is_configured":true,"is_active":true,"key_hint":"sk-...cdef"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&ProviderStatus::unconfigured(Provider::Ollama)).unwrap(),
+            r#"{"provider":"ollama","is_configured":false,"is_active":false,"key_hint":null}"#
+        );
+    }
+}

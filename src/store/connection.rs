@@ -1,0 +1,177 @@
+//! Opening either backend: the connection enum, SQLite's durability settings, and the embedded migrations.
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::StoreError;
+use super::location::{DatabaseLocation, url_password};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// How long SQLite waits for another writer before giving up, in milliseconds.
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// How long libpq waits for the server to answer a connection, in seconds,
+/// unless the URL says otherwise.
+const POSTGRES_CONNECT_TIMEOUT_S: u32 = 10;
+
+/// A live connection to one of the two backends. Every query is written once
+/// and compiled for both (see `queries`); this enum picks which at run time.
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// Opens the database at `location`, applies its durability settings and runs
+/// any pending migration.
+pub fn open(location: &DatabaseLocation) -> Result<DbConnection, StoreError> {
+    let mut connection = match location {
+        DatabaseLocation::Sqlite { path, is_default } => {
+            prepare_sqlite_file(path, *is_default).map_err(|source| StoreError::Connect {
+                location: location.to_string(),
+                message: source.to_string(),
+            })?;
+            DbConnection::Sqlite(open_sqlite(location, &path.to_string_lossy(), true)?)
+        }
+        DatabaseLocation::SqliteMemory => {
+            DbConnection::Sqlite(open_sqlite(location, ":memory:", false)?)
+        }
+        DatabaseLocation::Postgres { url } => DbConnection::Postgres(open_postgres(location, url)?),
+    };
+    run_migrations(&mut connection)?;
+    Ok(connection)
+}
+
+/// Creates a missing SQLite file with mode 0600 (SQLite gives its `-wal` and
+/// `-shm` files the same mode), and the default folder with mode 0700.
+fn prepare_sqlite_file(path: &Path, is_default: bool) -> io::Result<()> {
+    if is_default && let Some(dir) = path.parent() {
+        DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "its folder does not exist",
+        )),
+        Err(err) => Err(err),
+    }
+}
+
+fn open_sqlite(
+    location: &DatabaseLocation,
+    target: &str,
+    wal: bool,
+) -> Result<SqliteConnection, StoreError> {
+    let connect_error = |message: String| StoreError::Connect {
+        location: location.to_string(),
+        message,
+    };
+    let mut connection =
+        SqliteConnection::establish(target).map_err(|e| connect_error(e.to_string()))?;
+    // busy_timeout first: switching to WAL itself may wait for another process.
+    let mut pragmas = format!(
+        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+    );
+    if wal {
+        pragmas.push_str(" PRAGMA journal_mode = WAL;");
+    }
+    connection
+        .batch_execute(&pragmas)
+        .map_err(|e| connect_error(e.to_string()))?;
+    Ok(connection)
+}
+
+fn open_postgres(location: &DatabaseLocation, url: &str) -> Result<PgConnection, StoreError> {
+    let url = with_connect_timeout(url);
+    PgConnection::establish(&url).map_err(|e| StoreError::Connect {
+        location: location.to_string(),
+        message: scrub_password(&e.to_string(), url_password(&url)),
+    })
+}
+
+/// Adds libpq's `connect_timeout` unless the URL sets it, so that a server
+/// that does not answer fails the start within seconds instead of hanging.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={POSTGRES_CONNECT_TIMEOUT_S}")
+}
+
+/// libpq's messages do not quote the password, but a malformed URL is echoed
+/// in parts; a password that appears in a message is replaced all the same.
+fn scrub_password(message: &str, password: Option<&str>) -> String {
+    match password {
+        Some(password) if password.len() >= 4 => message.replace(password, "***"),
+        _ => message.to_owned(),
+    }
+}
+
+fn run_migrations(connection: &mut DbConnection) -> Result<(), StoreError> {
+    let result = match connection {
+        DbConnection::Sqlite(conn) => migrate(conn, || SQLITE_MIGRATIONS),
+        DbConnection::Postgres(conn) => migrate(conn, || POSTGRES_MIGRATIONS),
+    };
+    result.map_err(StoreError::Migrate)
+}
+
+fn migrate<C>(conn: &mut C, migrations: fn() -> EmbeddedMigrations) -> Result<(), String>
+where
+    C: MigrationHarness<C::Backend> + Connection,
+{
+    match conn.run_pending_migrations(migrations()) {
+        Ok(_) => Ok(()),
+        Err(first) => {
+            // Two processes starting on a new database race to create the
+            // tables; the loser finds nothing pending once the winner is done.
+            match conn.has_pending_migration(migrations()) {
+                Ok(false) => Ok(()),
+                _ => Err(first.to_string()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_timeout_is_added_once() {
+        assert_eq!(
+            with_connect_timeout("postgres://h/db"),
+            "postgres://h/db?connect_timeout=10"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?sslmode=require"),
+            "postgres://h/db?sslmode=require&connect_timeout=10"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?connect_timeout=3"),
+            "postgres://h/db?connect_timeout=3"
+        );
+    }
+
+    #[test]
+    fn passwords_are_scrubbed_from_messages() {
+        assert_eq!(
+            scrub_password("bad uri s3cret@h", Some("s3cret")),
+            "bad uri ***@h"
+        );
+    }
+}
