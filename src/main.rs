@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use llm_settings::cli::{self, Cli, Command};
-use llm_settings::sanitize::printable;
+use llm_settings::sanitize::one_line;
 
 fn main() -> ExitCode {
     // color-eyre's panic hook first: a panic then prints a report that holds
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", printable(&error.to_string()));
+            eprintln!("error: {}", one_line(&error.to_string()));
             ExitCode::from(error.exit_status())
         }
     }

@@ -9,6 +9,16 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// Like [`printable`], on one line: line breaks and tabs become single
+/// spaces, for error messages that must fit the first line of stderr.
+pub fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect();
+    printable(&spaced.split(' ').filter(|word| !word.is_empty()).collect::<Vec<_>>().join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -17,5 +27,6 @@ mod tests {
     fn control_characters_and_escapes_are_replaced() {
         assert_eq!(printable("a\x1b[31mb\x07\u{9b}c\x7f"), "a?[31mb??c?");
         assert_eq!(printable("plain text é"), "plain text é");
+        assert_eq!(one_line("failed: refused\n\tIs the server running?\n"), "failed: refused Is the server running?");
     }
 }
