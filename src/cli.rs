@@ -59,6 +59,9 @@ pub enum ProvidersCommand {
     Set {
         /// openai, gemini, anthropic, openrouter or ollama
         provider: String,
+        /// Catches a key typed on the command line, to refuse it without echoing it.
+        #[arg(hide = true, num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
+        stray: Vec<String>,
     },
     /// Remove a provider's stored key
     Delete { provider: String },
@@ -103,8 +106,11 @@ pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Erro
                 print_table(&settings, &states);
             }
         }
-        ProvidersCommand::Set { provider } => {
+        ProvidersCommand::Set { provider, stray } => {
             let provider: Provider = provider.parse()?;
+            if !stray.is_empty() {
+                return Err(Error::KeyOnCommandLine);
+            }
             // The key is read and checked before the database is touched, so
             // a refused key creates and changes nothing.
             let key = read_key_input(provider)?;

@@ -38,6 +38,10 @@ pub enum Error {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(
+        "the key is never taken from the command line (it would stay in the shell history): pipe it in, or type it at the prompt"
+    )]
+    KeyOnCommandLine,
     #[error("cannot read the key: {0}")]
     Input(std::io::Error),
 }
@@ -46,8 +50,10 @@ impl Error {
     /// The process exit status: 2 for invalid input, 1 for any other failure.
     pub fn exit_status(&self) -> u8 {
         match self {
+            Error::DatabaseUrl(DatabaseUrlError::NoDefaultLocation) => 1,
             Error::InvalidProvider(_)
             | Error::KeyRefused(_)
+            | Error::KeyOnCommandLine
             | Error::InvalidBaseUrl(_)
             | Error::DatabaseUrl(_) => 2,
             _ => 1,

@@ -14,9 +14,21 @@ pub fn printable(text: &str) -> String {
 pub fn one_line(text: &str) -> String {
     let spaced: String = text
         .chars()
-        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
-    printable(&spaced.split(' ').filter(|word| !word.is_empty()).collect::<Vec<_>>().join(" "))
+    printable(
+        &spaced
+            .split(' ')
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 #[cfg(test)]
@@ -27,6 +39,9 @@ mod tests {
     fn control_characters_and_escapes_are_replaced() {
         assert_eq!(printable("a\x1b[31mb\x07\u{9b}c\x7f"), "a?[31mb??c?");
         assert_eq!(printable("plain text é"), "plain text é");
-        assert_eq!(one_line("failed: refused\n\tIs the server running?\n"), "failed: refused Is the server running?");
+        assert_eq!(
+            one_line("failed: refused\n\tIs the server running?\n"),
+            "failed: refused Is the server running?"
+        );
     }
 }

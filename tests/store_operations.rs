@@ -13,7 +13,12 @@ fn secret(text: &str) -> SecretString {
     SecretString::from(text.to_owned())
 }
 
-fn status(provider: Provider, configured: bool, active: bool, hint: Option<&str>) -> ProviderStatus {
+fn status(
+    provider: Provider,
+    configured: bool,
+    active: bool,
+    hint: Option<&str>,
+) -> ProviderStatus {
     ProviderStatus {
         provider,
         is_configured: configured,
@@ -24,16 +29,19 @@ fn status(provider: Provider, configured: bool, active: bool, hint: Option<&str>
 
 #[test]
 fn an_empty_database_lists_five_unconfigured_providers() {
-    on_each_backend("an_empty_database_lists_five_unconfigured_providers", |db| {
-        let mut settings = open_settings(db);
-        let statuses = settings.statuses().unwrap();
-        assert_eq!(
-            statuses,
-            Provider::ALL.map(ProviderStatus::unconfigured).to_vec(),
-            "{:?}",
-            db.backend
-        );
-    });
+    on_each_backend(
+        "an_empty_database_lists_five_unconfigured_providers",
+        |db| {
+            let mut settings = open_settings(db);
+            let statuses = settings.statuses().unwrap();
+            assert_eq!(
+                statuses,
+                Provider::ALL.map(ProviderStatus::unconfigured).to_vec(),
+                "{:?}",
+                db.backend
+            );
+        },
+    );
 }
 
 #[test]
@@ -41,20 +49,37 @@ fn save_replace_and_read_back() {
     on_each_backend("save_replace_and_read_back", |db| {
         let mut settings = open_settings(db);
         let saved = settings
-            .save_key(Provider::Anthropic, &secret(&format!("  {ANTHROPIC_KEY}\n")))
+            .save_key(
+                Provider::Anthropic,
+                &secret(&format!("  {ANTHROPIC_KEY}\n")),
+            )
             .unwrap();
-        assert_eq!(saved, status(Provider::Anthropic, true, true, Some("sk-...cdef")));
         assert_eq!(
-            settings.read_key(Provider::Anthropic).unwrap().unwrap().expose_secret(),
+            saved,
+            status(Provider::Anthropic, true, true, Some("sk-...cdef"))
+        );
+        assert_eq!(
+            settings
+                .read_key(Provider::Anthropic)
+                .unwrap()
+                .unwrap()
+                .expose_secret(),
             ANTHROPIC_KEY
         );
 
         let replaced = settings
-            .save_key(Provider::Anthropic, &secret("sk-ant-api03-CCCCCCCCCCCCCCCCCCCC-zyxw"))
+            .save_key(
+                Provider::Anthropic,
+                &secret("sk-ant-api03-CCCCCCCCCCCCCCCCCCCC-zyxw"),
+            )
             .unwrap();
         assert_eq!(replaced.key_hint.as_deref(), Some("sk-...zyxw"));
         assert_eq!(
-            settings.read_key(Provider::Anthropic).unwrap().unwrap().expose_secret(),
+            settings
+                .read_key(Provider::Anthropic)
+                .unwrap()
+                .unwrap()
+                .expose_secret(),
             "sk-ant-api03-CCCCCCCCCCCCCCCCCCCC-zyxw"
         );
         assert!(settings.read_key(Provider::OpenAi).unwrap().is_none());
@@ -62,10 +87,16 @@ fn save_replace_and_read_back() {
         // A second handle (another process, another admin) sees the same.
         let mut other = open_settings(db);
         let statuses = other.statuses().unwrap();
-        assert_eq!(statuses[2], status(Provider::Anthropic, true, true, Some("sk-...zyxw")));
+        assert_eq!(
+            statuses[2],
+            status(Provider::Anthropic, true, true, Some("sk-...zyxw"))
+        );
         assert_eq!(statuses.iter().filter(|s| s.is_configured).count(), 1);
         let states = other.states().unwrap();
-        assert_eq!(states[2].changed_by.as_deref(), Some("alice from 203.0.113.7"));
+        assert_eq!(
+            states[2].changed_by.as_deref(),
+            Some("alice from 203.0.113.7")
+        );
         assert_eq!(states[2].revision, 2);
         assert!(states[2].fault.is_none());
     });
@@ -75,10 +106,15 @@ fn save_replace_and_read_back() {
 fn deactivate_activate_and_delete() {
     on_each_backend("deactivate_activate_and_delete", |db| {
         let mut settings = open_settings(db);
-        settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+        settings
+            .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+            .unwrap();
 
         let off = settings.set_active(Provider::OpenAi, false).unwrap();
-        assert_eq!(off, status(Provider::OpenAi, true, false, Some("sk-...9876")));
+        assert_eq!(
+            off,
+            status(Provider::OpenAi, true, false, Some("sk-...9876"))
+        );
         // Deactivating twice is no change, and no error.
         assert_eq!(settings.set_active(Provider::OpenAi, false).unwrap(), off);
         let on = settings.set_active(Provider::OpenAi, true).unwrap();
@@ -102,7 +138,9 @@ fn deactivate_activate_and_delete() {
             Err(Error::NotConfigured(Provider::Gemini))
         ));
         // The key can be set again after a delete.
-        settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+        settings
+            .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+            .unwrap();
         assert!(settings.status(Provider::OpenAi).unwrap().is_active);
     });
 }
@@ -120,7 +158,9 @@ fn base_url_override_with_and_without_a_key() {
             Some("http://10.0.0.5:11434")
         );
 
-        settings.save_key(Provider::Ollama, &secret("proxy-token-123456")).unwrap();
+        settings
+            .save_key(Provider::Ollama, &secret("proxy-token-123456"))
+            .unwrap();
         assert_eq!(
             settings.base_url(Provider::Ollama).unwrap().as_deref(),
             Some("http://10.0.0.5:11434"),
@@ -147,7 +187,9 @@ fn base_url_override_with_and_without_a_key() {
 fn the_audit_trail_records_each_change_and_no_key() {
     on_each_backend("the_audit_trail_records_each_change_and_no_key", |db| {
         let mut settings = open_settings(db);
-        settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+        settings
+            .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+            .unwrap();
         settings.set_active(Provider::OpenAi, false).unwrap();
         settings.set_active(Provider::OpenAi, false).unwrap(); // no change: no entry
         settings.set_active(Provider::OpenAi, true).unwrap();
@@ -155,7 +197,9 @@ fn the_audit_trail_records_each_change_and_no_key() {
             .set_base_url(Provider::OpenAi, Some("https://proxy.example/openai"))
             .unwrap();
         settings.set_base_url(Provider::OpenAi, None).unwrap();
-        settings.save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY)).unwrap();
+        settings
+            .save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY))
+            .unwrap();
         settings.delete_key(Provider::OpenAi).unwrap();
         settings.delete_key(Provider::OpenAi).unwrap(); // no change: no entry
         let _ = settings.save_key(Provider::Gemini, &secret("has space")); // refused: no entry
@@ -178,7 +222,12 @@ fn the_audit_trail_records_each_change_and_no_key() {
                 ("set", "openai", Some("sk-...9876"), None),
                 ("deactivate", "openai", Some("sk-...9876"), None),
                 ("activate", "openai", Some("sk-...9876"), None),
-                ("base-url", "openai", Some("sk-...9876"), Some("https://proxy.example/openai")),
+                (
+                    "base-url",
+                    "openai",
+                    Some("sk-...9876"),
+                    Some("https://proxy.example/openai")
+                ),
                 ("base-url-reset", "openai", Some("sk-...9876"), None),
                 ("set", "anthropic", Some("sk-...cdef"), None),
                 ("delete", "openai", Some("sk-...9876"), None),
@@ -191,7 +240,11 @@ fn the_audit_trail_records_each_change_and_no_key() {
             let text = format!("{row:?}");
             assert!(!text.contains(OPENAI_KEY) && !text.contains(ANTHROPIC_KEY));
         }
-        assert!(trail.windows(2).all(|pair| pair[0].id < pair[1].id && pair[0].at <= pair[1].at));
+        assert!(
+            trail
+                .windows(2)
+                .all(|pair| pair[0].id < pair[1].id && pair[0].at <= pair[1].at)
+        );
     });
 }
 
@@ -200,60 +253,93 @@ fn two_saves_of_the_same_key_store_different_bytes() {
     on_each_backend("two_saves_of_the_same_key_store_different_bytes", |db| {
         let mut settings = open_settings(db);
         let mut raw = db.raw();
-        settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+        settings
+            .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+            .unwrap();
         let first = raw.sealed_value("openai").unwrap();
-        settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+        settings
+            .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+            .unwrap();
         let second = raw.sealed_value("openai").unwrap();
         assert_ne!(first, second);
-        assert!(!first.windows(OPENAI_KEY.len()).any(|w| w == OPENAI_KEY.as_bytes()));
+        assert!(
+            !first
+                .windows(OPENAI_KEY.len())
+                .any(|w| w == OPENAI_KEY.as_bytes())
+        );
     });
 }
 
 #[test]
 fn a_tampered_or_misplaced_value_fails_for_its_provider_alone() {
-    on_each_backend("a_tampered_or_misplaced_value_fails_for_its_provider_alone", |db| {
-        let mut settings = open_settings(db);
-        settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
-        settings.save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY)).unwrap();
-        settings.save_key(Provider::Gemini, &secret("AIzaSyDDDDDDDDDDDDDDDDDDDDDDDDDDDDD")).unwrap();
-        let mut raw = db.raw();
+    on_each_backend(
+        "a_tampered_or_misplaced_value_fails_for_its_provider_alone",
+        |db| {
+            let mut settings = open_settings(db);
+            settings
+                .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+                .unwrap();
+            settings
+                .save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY))
+                .unwrap();
+            settings
+                .save_key(
+                    Provider::Gemini,
+                    &secret("AIzaSyDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+                )
+                .unwrap();
+            let mut raw = db.raw();
 
-        // OpenAI's value copied onto Gemini's row.
-        let openai_value = raw.sealed_value("openai").unwrap();
-        raw.set_sealed_value("gemini", &openai_value);
-        // One flipped byte in the ciphertext of Anthropic's value.
-        let mut anthropic_value = raw.sealed_value("anthropic").unwrap();
-        *anthropic_value.last_mut().unwrap() ^= 0x20;
-        raw.set_sealed_value("anthropic", &anthropic_value);
+            // OpenAI's value copied onto Gemini's row.
+            let openai_value = raw.sealed_value("openai").unwrap();
+            raw.set_sealed_value("gemini", &openai_value);
+            // One flipped byte in the ciphertext of Anthropic's value.
+            let mut anthropic_value = raw.sealed_value("anthropic").unwrap();
+            *anthropic_value.last_mut().unwrap() ^= 0x20;
+            raw.set_sealed_value("anthropic", &anthropic_value);
 
-        // The database still opens; the broken providers fail alone.
-        let mut settings = open_settings(db);
-        for provider in [Provider::Gemini, Provider::Anthropic] {
-            match settings.read_key(provider) {
-                Err(Error::Undecryptable { provider: p, .. }) => assert_eq!(p, provider),
-                other => panic!("{provider}: expected Undecryptable, got {other:?}"),
+            // The database still opens; the broken providers fail alone.
+            let mut settings = open_settings(db);
+            for provider in [Provider::Gemini, Provider::Anthropic] {
+                match settings.read_key(provider) {
+                    Err(Error::Undecryptable { provider: p, .. }) => assert_eq!(p, provider),
+                    other => panic!("{provider}: expected Undecryptable, got {other:?}"),
+                }
             }
-        }
-        assert_eq!(settings.read_key(Provider::OpenAi).unwrap().unwrap().expose_secret(), OPENAI_KEY);
-        let states = settings.states().unwrap();
-        assert!(states[0].fault.is_none());
-        assert!(states[1].fault.is_some() && states[2].fault.is_some());
-        assert_eq!(settings.statuses().unwrap().len(), 5);
-        settings.set_active(Provider::OpenAi, false).unwrap();
+            assert_eq!(
+                settings
+                    .read_key(Provider::OpenAi)
+                    .unwrap()
+                    .unwrap()
+                    .expose_secret(),
+                OPENAI_KEY
+            );
+            let states = settings.states().unwrap();
+            assert!(states[0].fault.is_none());
+            assert!(states[1].fault.is_some() && states[2].fault.is_some());
+            assert_eq!(settings.statuses().unwrap().len(), 5);
+            settings.set_active(Provider::OpenAi, false).unwrap();
 
-        // The broken one can be entered again.
-        settings.save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY)).unwrap();
-        assert_eq!(
-            settings.read_key(Provider::Anthropic).unwrap().unwrap().expose_secret(),
-            ANTHROPIC_KEY
-        );
-        let message = match settings.read_key(Provider::Gemini) {
-            Err(error) => error.to_string(),
-            Ok(_) => panic!("gemini still broken"),
-        };
-        assert!(message.contains("Google Gemini"), "{message}");
-        assert!(!message.contains(OPENAI_KEY));
-    });
+            // The broken one can be entered again.
+            settings
+                .save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY))
+                .unwrap();
+            assert_eq!(
+                settings
+                    .read_key(Provider::Anthropic)
+                    .unwrap()
+                    .unwrap()
+                    .expose_secret(),
+                ANTHROPIC_KEY
+            );
+            let message = match settings.read_key(Provider::Gemini) {
+                Err(error) => error.to_string(),
+                Ok(_) => panic!("gemini still broken"),
+            };
+            assert!(message.contains("Google Gemini"), "{message}");
+            assert!(!message.contains(OPENAI_KEY));
+        },
+    );
 }
 
 #[test]
@@ -262,9 +348,14 @@ fn the_sqlite_file_is_private_and_in_wal_mode() {
     let db = TestDb::sqlite();
     assert_eq!(db.backend, Backend::Sqlite);
     let mut settings = open_settings(&db);
-    settings.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+    settings
+        .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+        .unwrap();
     let mode = std::fs::metadata(&db.url).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let mut raw = db.raw();
-    assert_eq!(raw.count("SELECT COUNT(*) AS n FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+    assert_eq!(
+        raw.count("SELECT COUNT(*) AS n FROM pragma_journal_mode WHERE journal_mode = 'wal'"),
+        1
+    );
 }

@@ -40,7 +40,9 @@ pub fn postgres_admin_url(test: &str) -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{test}: TEST_POSTGRES_URL is not set, and CI=true requires the PostgreSQL tests");
+                panic!(
+                    "{test}: TEST_POSTGRES_URL is not set, and CI=true requires the PostgreSQL tests"
+                );
             }
             eprintln!("{test}: PostgreSQL part skipped: TEST_POSTGRES_URL is not set");
             None
@@ -53,14 +55,21 @@ fn with_database(admin: &str, database: &str) -> String {
     let (scheme, rest) = admin.split_once("://").expect("TEST_POSTGRES_URL is a URL");
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let query = tail.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    let query = tail
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
     format!("{scheme}://{authority}/{database}{query}")
 }
 
 impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = TempDir::new().unwrap();
-        let url = dir.path().join("settings.db").to_string_lossy().into_owned();
+        let url = dir
+            .path()
+            .join("settings.db")
+            .to_string_lossy()
+            .into_owned();
         TestDb {
             backend: Backend::Sqlite,
             url,
@@ -81,7 +90,8 @@ impl TestDb {
                 .subsec_nanos()
         );
         let mut conn = PgConnection::establish(&admin).expect("connect to TEST_POSTGRES_URL");
-        conn.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
         Some(TestDb {
             backend: Backend::Postgres,
             url: with_database(&admin, &name),
@@ -93,8 +103,12 @@ impl TestDb {
     /// A raw connection, for what the product never does: tampering with rows.
     pub fn raw(&self) -> RawConnection {
         match self.backend {
-            Backend::Sqlite => RawConnection::Sqlite(SqliteConnection::establish(&self.url).unwrap()),
-            Backend::Postgres => RawConnection::Postgres(PgConnection::establish(&self.url).unwrap()),
+            Backend::Sqlite => {
+                RawConnection::Sqlite(SqliteConnection::establish(&self.url).unwrap())
+            }
+            Backend::Postgres => {
+                RawConnection::Postgres(PgConnection::establish(&self.url).unwrap())
+            }
         }
     }
 }
@@ -137,12 +151,16 @@ struct Count {
 impl RawConnection {
     pub fn sealed_value(&mut self, provider: &str) -> Option<Vec<u8>> {
         let rows: Vec<SealedValue> = match self {
-            RawConnection::Sqlite(c) => diesel::sql_query("SELECT encrypted_key FROM llm_provider_configs WHERE provider = ?")
-                .bind::<Text, _>(provider)
-                .load(c),
-            RawConnection::Postgres(c) => diesel::sql_query("SELECT encrypted_key FROM llm_provider_configs WHERE provider = $1")
-                .bind::<Text, _>(provider)
-                .load(c),
+            RawConnection::Sqlite(c) => diesel::sql_query(
+                "SELECT encrypted_key FROM llm_provider_configs WHERE provider = ?",
+            )
+            .bind::<Text, _>(provider)
+            .load(c),
+            RawConnection::Postgres(c) => diesel::sql_query(
+                "SELECT encrypted_key FROM llm_provider_configs WHERE provider = $1",
+            )
+            .bind::<Text, _>(provider)
+            .load(c),
         }
         .unwrap();
         rows.into_iter().next().and_then(|row| row.encrypted_key)
@@ -150,14 +168,18 @@ impl RawConnection {
 
     pub fn set_sealed_value(&mut self, provider: &str, bytes: &[u8]) {
         let changed = match self {
-            RawConnection::Sqlite(c) => diesel::sql_query("UPDATE llm_provider_configs SET encrypted_key = ? WHERE provider = ?")
-                .bind::<Binary, _>(bytes)
-                .bind::<Text, _>(provider)
-                .execute(c),
-            RawConnection::Postgres(c) => diesel::sql_query("UPDATE llm_provider_configs SET encrypted_key = $1 WHERE provider = $2")
-                .bind::<Binary, _>(bytes)
-                .bind::<Text, _>(provider)
-                .execute(c),
+            RawConnection::Sqlite(c) => diesel::sql_query(
+                "UPDATE llm_provider_configs SET encrypted_key = ? WHERE provider = ?",
+            )
+            .bind::<Binary, _>(bytes)
+            .bind::<Text, _>(provider)
+            .execute(c),
+            RawConnection::Postgres(c) => diesel::sql_query(
+                "UPDATE llm_provider_configs SET encrypted_key = $1 WHERE provider = $2",
+            )
+            .bind::<Binary, _>(bytes)
+            .bind::<Text, _>(provider)
+            .execute(c),
         }
         .unwrap();
         assert_eq!(changed, 1);
@@ -277,6 +299,7 @@ impl Run {
     /// Asserts success and parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
         assert_eq!(self.code(), 0, "stderr: {}", self.stderr());
-        serde_json::from_str(&self.stdout()).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout()))
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout()))
     }
 }
