@@ -296,6 +296,11 @@ impl Run {
     pub fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.0.stderr).into_owned()
     }
+    /// Asserts success and returns stdout.
+    pub fn json_or_text(&self) -> String {
+        assert_eq!(self.code(), 0, "stderr: {}", self.stderr());
+        self.stdout()
+    }
     /// Asserts success and parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
         assert_eq!(self.code(), 0, "stderr: {}", self.stderr());
