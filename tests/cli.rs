@@ -8,7 +8,12 @@ use serde_json::{Value, json};
 const KEY: &str = "sk-ant-api03-EEEEEEEEEEEEEEEEEEEEEEEE-abcdef";
 
 fn status_keys(value: &Value) -> Vec<&str> {
-    value.as_object().unwrap().keys().map(String::as_str).collect()
+    value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
 }
 
 #[test]
@@ -22,7 +27,10 @@ fn list_json_prints_the_five_statuses_in_order() {
             .collect();
         assert_eq!(list, Value::Array(expected));
         for status in list.as_array().unwrap() {
-            assert_eq!(status_keys(status), ["is_active", "is_configured", "key_hint", "provider"]);
+            assert_eq!(
+                status_keys(status),
+                ["is_active", "is_configured", "key_hint", "provider"]
+            );
         }
     });
 }
@@ -31,7 +39,10 @@ fn list_json_prints_the_five_statuses_in_order() {
 fn set_reads_the_key_from_stdin_and_prints_the_status() {
     on_each_backend("set_reads_the_key_from_stdin_and_prints_the_status", |db| {
         let sandbox = Sandbox::new(&db.url);
-        let run = sandbox.run(&["providers", "set", "anthropic"], format!("{KEY}\n").as_bytes());
+        let run = sandbox.run(
+            &["providers", "set", "anthropic"],
+            format!("{KEY}\n").as_bytes(),
+        );
         assert_eq!(run.code(), 0, "{}", run.stderr());
         assert_eq!(
             run.stdout(),
@@ -47,8 +58,14 @@ fn set_reads_the_key_from_stdin_and_prints_the_status() {
         let table = sandbox.run(&["providers", "list"], b"");
         assert_eq!(table.code(), 0);
         let text = table.stdout();
-        assert!(text.contains("Anthropic") && text.contains("sk-...cdef") && text.contains("tester"), "{text}");
-        assert!(text.lines().any(|l| l.starts_with("Google Gemini")), "{text}");
+        assert!(
+            text.contains("Anthropic") && text.contains("sk-...cdef") && text.contains("tester"),
+            "{text}"
+        );
+        assert!(
+            text.lines().any(|l| l.starts_with("Google Gemini")),
+            "{text}"
+        );
     });
 }
 
@@ -56,9 +73,17 @@ fn set_reads_the_key_from_stdin_and_prints_the_status() {
 fn a_key_of_another_shape_is_saved_with_a_warning() {
     let db = TestDb::sqlite();
     let sandbox = Sandbox::new(&db.url);
-    let run = sandbox.run(&["providers", "set", "openai"], b"AIzaSyFFFFFFFFFFFFFFFFFFFFFFFFFFFFF");
+    let run = sandbox.run(
+        &["providers", "set", "openai"],
+        b"AIzaSyFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+    );
     assert_eq!(run.code(), 0);
-    assert!(run.stderr().starts_with("warning: this does not look like a key of OpenAI"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .starts_with("warning: this does not look like a key of OpenAI"),
+        "{}",
+        run.stderr()
+    );
     assert!(!run.stderr().contains("AIzaSyFFFF"));
 }
 
@@ -66,17 +91,39 @@ fn a_key_of_another_shape_is_saved_with_a_warning() {
 fn toggles_delete_and_base_url_print_the_status() {
     on_each_backend("toggles_delete_and_base_url_print_the_status", |db| {
         let sandbox = Sandbox::new(&db.url);
-        sandbox.run(&["providers", "set", "openai"], b"sk-proj-GGGGGGGGGGGGGGGGGGGGGGGG1234").json();
+        sandbox
+            .run(
+                &["providers", "set", "openai"],
+                b"sk-proj-GGGGGGGGGGGGGGGGGGGGGGGG1234",
+            )
+            .json();
         let hint = json!("sk-...1234");
-        let off = sandbox.run(&["providers", "deactivate", "openai"], b"").json();
-        assert_eq!(off, json!({"provider": "openai", "is_configured": true, "is_active": false, "key_hint": hint}));
-        let on = sandbox.run(&["providers", "activate", "openai"], b"").json();
+        let off = sandbox
+            .run(&["providers", "deactivate", "openai"], b"")
+            .json();
+        assert_eq!(
+            off,
+            json!({"provider": "openai", "is_configured": true, "is_active": false, "key_hint": hint})
+        );
+        let on = sandbox
+            .run(&["providers", "activate", "openai"], b"")
+            .json();
         assert_eq!(on["is_active"], json!(true));
         let url = sandbox
-            .run(&["providers", "base-url", "openai", "https://proxy.example/openai"], b"")
+            .run(
+                &[
+                    "providers",
+                    "base-url",
+                    "openai",
+                    "https://proxy.example/openai",
+                ],
+                b"",
+            )
             .json();
         assert_eq!(url, on);
-        let reset = sandbox.run(&["providers", "base-url", "openai", "--reset"], b"").json();
+        let reset = sandbox
+            .run(&["providers", "base-url", "openai", "--reset"], b"")
+            .json();
         assert_eq!(reset, on);
         let deleted = sandbox.run(&["providers", "delete", "openai"], b"").json();
         assert_eq!(
@@ -87,7 +134,10 @@ fn toggles_delete_and_base_url_print_the_status() {
         let not_configured = sandbox.run(&["providers", "activate", "openai"], b"");
         assert_eq!(not_configured.code(), 1);
         assert_eq!(not_configured.stdout(), "");
-        assert_eq!(not_configured.stderr(), "error: OpenAI has no key stored; set one first\n");
+        assert_eq!(
+            not_configured.stderr(),
+            "error: OpenAI has no key stored; set one first\n"
+        );
     });
 }
 
@@ -98,25 +148,81 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
     let db = TestDb::sqlite();
     let sandbox = Sandbox::new(&db.url);
     let cases: Vec<(Vec<&str>, &[u8], &str)> = vec![
-        (vec!["providers", "set", "xyz"], b"sk-abc", "error: Invalid provider: xyz"),
-        (vec!["providers", "set", "OpenAI"], b"sk-abc", "error: Invalid provider: OpenAI"),
-        (vec!["providers", "delete", "xyz"], b"", "error: Invalid provider: xyz"),
-        (vec!["providers", "activate", "xyz"], b"", "error: Invalid provider: xyz"),
-        (vec!["providers", "deactivate", "xyz"], b"", "error: Invalid provider: xyz"),
-        (vec!["providers", "base-url", "xyz", "https://a"], b"", "error: Invalid provider: xyz"),
-        (vec!["providers", "set", "openai"], b"", "error: Key must not be empty"),
-        (vec!["providers", "set", "openai"], b" \n\t\n", "error: Key must not be empty"),
-        (vec!["providers", "set", "openai"], b"sk-a b", "error: Key must not contain white space"),
-        (vec!["providers", "set", "openai"], b"sk-a\x1bb", "error: Key must not contain control characters"),
-        (vec!["providers", "set", "openai"], b"sk-\xff\xfe", "error: Key is not valid UTF-8 text"),
+        (
+            vec!["providers", "set", "xyz"],
+            b"sk-abc",
+            "error: Invalid provider: xyz",
+        ),
+        (
+            vec!["providers", "set", "OpenAI"],
+            b"sk-abc",
+            "error: Invalid provider: OpenAI",
+        ),
+        (
+            vec!["providers", "delete", "xyz"],
+            b"",
+            "error: Invalid provider: xyz",
+        ),
+        (
+            vec!["providers", "activate", "xyz"],
+            b"",
+            "error: Invalid provider: xyz",
+        ),
+        (
+            vec!["providers", "deactivate", "xyz"],
+            b"",
+            "error: Invalid provider: xyz",
+        ),
+        (
+            vec!["providers", "base-url", "xyz", "https://a"],
+            b"",
+            "error: Invalid provider: xyz",
+        ),
+        (
+            vec!["providers", "set", "openai"],
+            b"",
+            "error: Key must not be empty",
+        ),
+        (
+            vec!["providers", "set", "openai"],
+            b" \n\t\n",
+            "error: Key must not be empty",
+        ),
+        (
+            vec!["providers", "set", "openai"],
+            b"sk-a b",
+            "error: Key must not contain white space",
+        ),
+        (
+            vec!["providers", "set", "openai"],
+            b"sk-a\x1bb",
+            "error: Key must not contain control characters",
+        ),
+        (
+            vec!["providers", "set", "openai"],
+            b"sk-\xff\xfe",
+            "error: Key is not valid UTF-8 text",
+        ),
         (
             vec!["providers", "set", "openai", "sk-on-argv-secret"],
             b"",
             "error: the key is never taken from the command line",
         ),
-        (vec!["providers", "base-url", "openai", "ftp://x"], b"", "error: Invalid base URL"),
-        (vec!["providers", "base-url", "openai"], b"", "error: the following required arguments"),
-        (vec!["providers", "frobnicate"], b"", "error: unrecognized subcommand"),
+        (
+            vec!["providers", "base-url", "openai", "ftp://x"],
+            b"",
+            "error: Invalid base URL",
+        ),
+        (
+            vec!["providers", "base-url", "openai"],
+            b"",
+            "error: the following required arguments",
+        ),
+        (
+            vec!["providers", "frobnicate"],
+            b"",
+            "error: unrecognized subcommand",
+        ),
         (
             vec!["--database-url", "mysql://h/db", "providers", "list"],
             b"",
@@ -125,17 +231,30 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
     ];
     let too_long = format!("sk-{}", "x".repeat(4094));
     let mut cases = cases;
-    cases.push((vec!["providers", "set", "openai"], too_long.as_bytes(), "error: Key is longer than 4096 bytes"));
+    cases.push((
+        vec!["providers", "set", "openai"],
+        too_long.as_bytes(),
+        "error: Key is longer than 4096 bytes",
+    ));
     for (args, stdin, first_line) in &cases {
         let run = sandbox.run(args, stdin);
         assert_eq!(run.code(), 2, "{args:?}: {}", run.stderr());
         assert_eq!(run.stdout(), "", "{args:?}");
         let stderr = run.stderr();
         assert!(stderr.starts_with(first_line), "{args:?}: {stderr}");
-        assert!(!stderr.contains("sk-on-argv-secret") && !stderr.contains("sk-a"), "{stderr}");
+        assert!(
+            !stderr.contains("sk-on-argv-secret") && !stderr.contains("sk-a"),
+            "{stderr}"
+        );
     }
-    assert!(!std::path::Path::new(&db.url).exists(), "bad input created the database");
-    assert!(!sandbox.default_key_file().exists(), "bad input created a master key");
+    assert!(
+        !std::path::Path::new(&db.url).exists(),
+        "bad input created the database"
+    );
+    assert!(
+        !sandbox.default_key_file().exists(),
+        "bad input created a master key"
+    );
 }
 
 #[test]
@@ -145,11 +264,21 @@ fn an_unreachable_database_exits_1_without_its_password() {
     assert_eq!(run.code(), 1);
     let stderr = run.stderr();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: cannot open the database postgres://admin:***@127.0.0.1:1/settings"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: cannot open the database postgres://admin:***@127.0.0.1:1/settings"
+        ),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2secret"));
 
     let missing = Sandbox::new("/nonexistent-folder/settings.db");
     let run = missing.run(&["providers", "list"], b"");
     assert_eq!(run.code(), 1);
-    assert!(run.stderr().starts_with("error: cannot open the database /nonexistent-folder/settings.db"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .starts_with("error: cannot open the database /nonexistent-folder/settings.db"),
+        "{}",
+        run.stderr()
+    );
 }

@@ -11,7 +11,9 @@ const KEY: &str = "sk-or-v1-PLAINTEXTCANARY0123456789abcdefPLAINTEXT";
 fn assert_absent(haystack: &[u8], what: &str) {
     for needle in [KEY.as_bytes(), &KEY.as_bytes()[9..30]] {
         assert!(
-            !haystack.windows(needle.len()).any(|window| window == needle),
+            !haystack
+                .windows(needle.len())
+                .any(|window| window == needle),
             "the key appears in {what}"
         );
     }
@@ -31,14 +33,31 @@ fn the_key_is_in_no_file_and_no_output() {
         reader.count("SELECT COUNT(*) AS n FROM llm_provider_configs");
 
         let runs = [
-            sandbox.run(&["providers", "set", "openrouter"], format!("{KEY}\r\n").as_bytes()),
+            sandbox.run(
+                &["providers", "set", "openrouter"],
+                format!("{KEY}\r\n").as_bytes(),
+            ),
             sandbox.run(&["providers", "list"], b""),
             sandbox.run(&["providers", "list", "--json"], b""),
             sandbox.run(&["providers", "deactivate", "openrouter"], b""),
             sandbox.run(&["providers", "activate", "openrouter"], b""),
-            sandbox.run(&["providers", "base-url", "openrouter", "https://proxy.example"], b""),
-            sandbox.run(&["providers", "set", "openai"], format!("{KEY} tail").as_bytes()),
-            sandbox.run(&["providers", "set", "openai"], format!("{KEY}\x07").as_bytes()),
+            sandbox.run(
+                &[
+                    "providers",
+                    "base-url",
+                    "openrouter",
+                    "https://proxy.example",
+                ],
+                b"",
+            ),
+            sandbox.run(
+                &["providers", "set", "openai"],
+                format!("{KEY} tail").as_bytes(),
+            ),
+            sandbox.run(
+                &["providers", "set", "openai"],
+                format!("{KEY}\x07").as_bytes(),
+            ),
             sandbox.run(&["providers", "set", "openrouter"], KEY.as_bytes()),
         ];
         for (i, run) in runs.iter().enumerate() {
@@ -58,13 +77,19 @@ fn the_key_is_in_no_file_and_no_output() {
         assert_eq!(key.expose_secret(), KEY);
         assert_absent(format!("{settings:?}").as_bytes(), "the Debug of Settings");
         assert_absent(format!("{key:?}").as_bytes(), "the Debug of the key");
-        assert_absent(format!("{:?}", settings.states().unwrap()).as_bytes(), "the Debug of the states");
+        assert_absent(
+            format!("{:?}", settings.states().unwrap()).as_bytes(),
+            "the Debug of the states",
+        );
 
         if db.backend == Backend::Sqlite {
             let wal = format!("{}-wal", db.url);
             let wal_bytes = std::fs::read(&wal).expect("the WAL exists while a reader is open");
             // The WAL holds the rows written: their hint is there, the key is not.
-            assert!(wal_bytes.windows(10).any(|w| w == b"sk-...TEXT"), "the WAL holds no row");
+            assert!(
+                wal_bytes.windows(10).any(|w| w == b"sk-...TEXT"),
+                "the WAL holds no row"
+            );
             assert_absent(&wal_bytes, "the -wal file");
             assert_absent(&std::fs::read(&db.url).unwrap(), "the database file");
             if let Ok(shm) = std::fs::read(format!("{}-shm", db.url)) {
@@ -72,7 +97,10 @@ fn the_key_is_in_no_file_and_no_output() {
             }
         }
         for entry in walk(sandbox.home.path()) {
-            assert_absent(&std::fs::read(&entry).unwrap(), &entry.display().to_string());
+            assert_absent(
+                &std::fs::read(&entry).unwrap(),
+                &entry.display().to_string(),
+            );
         }
     });
 }
