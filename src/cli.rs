@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use crate::api_key::{KeyRefusal, validate_key};
 use crate::base_url::validate_base_url;
 use crate::error::Error;
+use crate::prompt::{self, PromptOutcome};
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::settings::{OpenOptions, Settings};
@@ -163,7 +164,10 @@ fn read_key_input(provider: Provider) -> Result<SecretString, Error> {
     let stdin = io::stdin();
     let text = if stdin.is_terminal() {
         let prompt = format!("Key for {} (input hidden): ", provider.display_name());
-        Zeroizing::new(rpassword::prompt_password(prompt).map_err(Error::Input)?)
+        match prompt::read_hidden(&prompt).map_err(Error::Input)? {
+            PromptOutcome::Entered(text) => text,
+            PromptOutcome::Cancelled => return Err(Error::Cancelled),
+        }
     } else {
         let mut bytes = Zeroizing::new(Vec::new());
         stdin.lock().read_to_end(&mut bytes).map_err(Error::Input)?;

@@ -42,6 +42,8 @@ pub enum Error {
         "the key is never taken from the command line (it would stay in the shell history): pipe it in, or type it at the prompt"
     )]
     KeyOnCommandLine,
+    #[error("cancelled; nothing was saved")]
+    Cancelled,
     #[error("cannot read the key: {0}")]
     Input(std::io::Error),
 }

@@ -27,6 +27,7 @@ pub mod cli;
 pub mod error;
 pub mod hardening;
 pub mod paths;
+pub mod prompt;
 pub mod provider;
 pub mod sanitize;
 pub mod secret;
