@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Backend, TestDb, on_each_backend, open_settings};
-use llm_settings::{Error, Provider, ProviderStatus};
+use llm_settings::{Error, Provider, ProviderStatus, Settings};
 use secrecy::{ExposeSecret, SecretString};
 
 const ANTHROPIC_KEY: &str = "sk-ant-api03-AAAAAAAAAAAAAAAAAAAA-abcdef";
@@ -11,6 +11,16 @@ const OPENAI_KEY: &str = "sk-proj-BBBBBBBBBBBBBBBBBBBBBBBB9876";
 
 fn secret(text: &str) -> SecretString {
     SecretString::from(text.to_owned())
+}
+
+/// The key stored for `provider`, decrypted.
+fn stored_key(settings: &mut Settings, provider: Provider) -> String {
+    settings
+        .read_key(provider)
+        .unwrap()
+        .unwrap()
+        .expose_secret()
+        .to_owned()
 }
 
 fn status(
@@ -59,11 +69,7 @@ fn save_replace_and_read_back() {
             status(Provider::Anthropic, true, true, Some("sk-...cdef"))
         );
         assert_eq!(
-            settings
-                .read_key(Provider::Anthropic)
-                .unwrap()
-                .unwrap()
-                .expose_secret(),
+            stored_key(&mut settings, Provider::Anthropic),
             ANTHROPIC_KEY
         );
 
@@ -75,11 +81,7 @@ fn save_replace_and_read_back() {
             .unwrap();
         assert_eq!(replaced.key_hint.as_deref(), Some("sk-...zyxw"));
         assert_eq!(
-            settings
-                .read_key(Provider::Anthropic)
-                .unwrap()
-                .unwrap()
-                .expose_secret(),
+            stored_key(&mut settings, Provider::Anthropic),
             "sk-ant-api03-CCCCCCCCCCCCCCCCCCCC-zyxw"
         );
         assert!(settings.read_key(Provider::OpenAi).unwrap().is_none());
@@ -306,14 +308,7 @@ fn a_tampered_or_misplaced_value_fails_for_its_provider_alone() {
                     other => panic!("{provider}: expected Undecryptable, got {other:?}"),
                 }
             }
-            assert_eq!(
-                settings
-                    .read_key(Provider::OpenAi)
-                    .unwrap()
-                    .unwrap()
-                    .expose_secret(),
-                OPENAI_KEY
-            );
+            assert_eq!(stored_key(&mut settings, Provider::OpenAi), OPENAI_KEY);
             let states = settings.states().unwrap();
             assert!(states[0].fault.is_none());
             assert!(states[1].fault.is_some() && states[2].fault.is_some());
@@ -325,11 +320,7 @@ fn a_tampered_or_misplaced_value_fails_for_its_provider_alone() {
                 .save_key(Provider::Anthropic, &secret(ANTHROPIC_KEY))
                 .unwrap();
             assert_eq!(
-                settings
-                    .read_key(Provider::Anthropic)
-                    .unwrap()
-                    .unwrap()
-                    .expose_secret(),
+                stored_key(&mut settings, Provider::Anthropic),
                 ANTHROPIC_KEY
             );
             let message = match settings.read_key(Provider::Gemini) {
