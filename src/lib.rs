@@ -38,5 +38,5 @@ pub mod store;
 pub use actor::Actor;
 pub use error::Error;
 pub use provider::Provider;
-pub use settings::{OpenOptions, Settings};
+pub use settings::{OpenOptions, SaveOutcome, Settings};
 pub use status::{ProviderState, ProviderStatus};

@@ -29,6 +29,15 @@ pub struct OpenOptions {
     pub actor: Option<Actor>,
 }
 
+/// What a save that checks the revision did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved(ProviderStatus),
+    /// The provider changed since the revision the caller saw: nothing was
+    /// written; this is its state now, with who changed it and when.
+    Conflict(ProviderState),
+}
+
 /// An open settings database with its master key loaded and checked.
 pub struct Settings {
     store: Store,
@@ -169,6 +178,32 @@ impl Settings {
             .store
             .save_key(provider.id(), &sealed, &hint, self.actor.as_str())?;
         Ok(status_of(provider, Some(&row)))
+    }
+
+    /// Like [`Settings::save_key`], but refuses to overwrite a change made
+    /// since the caller read revision `expected_revision` of the provider
+    /// ([`ProviderState::revision`]); the console uses it so that another
+    /// admin's change is never overwritten silently.
+    pub fn save_key_at_revision(
+        &mut self,
+        provider: Provider,
+        key: &SecretString,
+        expected_revision: i64,
+    ) -> Result<SaveOutcome, Error> {
+        let key = validate_key(key.expose_secret())?;
+        let hint = masked_hint(&key);
+        let sealed = secret::seal(&self.master_key, provider, &key);
+        let outcome = self.store.save_key_at_revision(
+            provider.id(),
+            expected_revision,
+            &sealed,
+            &hint,
+            self.actor.as_str(),
+        )?;
+        Ok(match outcome {
+            Ok(row) => SaveOutcome::Saved(status_of(provider, Some(&row))),
+            Err(current) => SaveOutcome::Conflict(self.state_of(provider, current.as_ref())),
+        })
     }
 
     /// Removes a provider's key (it becomes inactive). Removing a key that is

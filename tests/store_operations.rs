@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Backend, TestDb, on_each_backend, open_settings};
-use llm_settings::{Error, Provider, ProviderStatus, Settings};
+use llm_settings::{Error, Provider, ProviderStatus, SaveOutcome, Settings};
 use secrecy::{ExposeSecret, SecretString};
 
 const ANTHROPIC_KEY: &str = "sk-ant-api03-AAAAAAAAAAAAAAAAAAAA-abcdef";
@@ -348,5 +348,73 @@ fn the_sqlite_file_is_private_and_in_wal_mode() {
     assert_eq!(
         raw.count("SELECT COUNT(*) AS n FROM pragma_journal_mode WHERE journal_mode = 'wal'"),
         1
+    );
+}
+
+#[test]
+fn a_save_based_on_an_older_revision_is_refused_with_who_changed_it() {
+    on_each_backend(
+        "a_save_based_on_an_older_revision_is_refused_with_who_changed_it",
+        |db| {
+            let mut mine = open_settings(db);
+            // Nothing stored yet: revision 0 is current.
+            let first = mine
+                .save_key_at_revision(Provider::OpenAi, &secret(OPENAI_KEY), 0)
+                .unwrap();
+            assert!(
+                matches!(first, SaveOutcome::Saved(ref s) if s.key_hint.as_deref() == Some("sk-...9876"))
+            );
+            let seen = mine.states().unwrap()[0].revision;
+            assert_eq!(seen, 1);
+
+            // Another admin replaces it.
+            let mut theirs = common::open_settings_as(db, "bob", None);
+            theirs
+                .save_key(Provider::OpenAi, &secret("sk-proj-THEIRSTHEIRSTHEIRS-5555"))
+                .unwrap();
+
+            // A save based on revision 1 is refused, and names bob.
+            match mine
+                .save_key_at_revision(
+                    Provider::OpenAi,
+                    &secret("sk-proj-MINEMINEMINEMINE-1111"),
+                    seen,
+                )
+                .unwrap()
+            {
+                SaveOutcome::Conflict(state) => {
+                    assert_eq!(state.changed_by.as_deref(), Some("bob"));
+                    assert_eq!(state.revision, 2);
+                    assert_eq!(state.status.key_hint.as_deref(), Some("sk-...5555"));
+                }
+                other => panic!("expected a conflict, got {other:?}"),
+            }
+            assert_eq!(
+                stored_key(&mut mine, Provider::OpenAi),
+                "sk-proj-THEIRSTHEIRSTHEIRS-5555"
+            );
+            // Revision 0 no longer matches a provider that has a row.
+            assert!(matches!(
+                mine.save_key_at_revision(Provider::OpenAi, &secret(OPENAI_KEY), 0)
+                    .unwrap(),
+                SaveOutcome::Conflict(_)
+            ));
+            // Confirmed against the revision shown in the notice, it is saved.
+            assert!(matches!(
+                mine.save_key_at_revision(
+                    Provider::OpenAi,
+                    &secret("sk-proj-MINEMINEMINEMINE-1111"),
+                    2
+                )
+                .unwrap(),
+                SaveOutcome::Saved(_)
+            ));
+            assert_eq!(
+                stored_key(&mut mine, Provider::OpenAi),
+                "sk-proj-MINEMINEMINEMINE-1111"
+            );
+            let audit = mine.audit_trail().unwrap();
+            assert_eq!(audit.len(), 3, "a refused save writes no audit entry");
+        },
     );
 }

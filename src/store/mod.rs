@@ -136,6 +136,21 @@ impl Store {
         ))?)
     }
 
+    /// Stores a sealed key only while the provider's revision is `expected`
+    /// (0 for a provider without a row); otherwise returns the current row.
+    pub fn save_key_at_revision(
+        &mut self,
+        provider: &str,
+        expected: i64,
+        sealed: &[u8],
+        hint: &str,
+        actor: &str,
+    ) -> Result<Result<ConfigRow, Option<ConfigRow>>, StoreError> {
+        Ok(in_write_transaction!(self, |conn, q| {
+            q::upsert_key_at_revision(conn, provider, expected, sealed, hint, actor)
+        })?)
+    }
+
     /// Removes a provider's key; `None` when it had none.
     pub fn delete_key(
         &mut self,

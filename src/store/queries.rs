@@ -130,6 +130,36 @@ macro_rules! queries_for {
             existing_row(conn, provider)
         }
 
+        /// Like [`upsert_key`], but only while the provider's revision is still
+        /// `expected` (0: no row yet). Otherwise nothing is written and the
+        /// current row is returned as the conflict.
+        pub fn upsert_key_at_revision(
+            conn: &mut Conn,
+            provider: &str,
+            expected: i64,
+            sealed: &[u8],
+            hint: &str,
+            actor: &str,
+        ) -> QueryResult<Result<ConfigRow, Option<ConfigRow>>> {
+            // A no-op update of the expected revision takes the row's lock on
+            // PostgreSQL, so a concurrent save waits here and then sees the
+            // new revision; SQLite's BEGIN IMMEDIATE already serialises writers.
+            let locked = diesel::update(
+                configs::table
+                    .find(provider)
+                    .filter(configs::revision.eq(expected)),
+            )
+            .set(configs::revision.eq(configs::revision))
+            .execute(conn)?;
+            if locked == 0 {
+                let current = row(conn, provider)?;
+                if current.is_some() || expected != 0 {
+                    return Ok(Err(current));
+                }
+            }
+            upsert_key(conn, provider, sealed, hint, actor).map(Ok)
+        }
+
         /// Removes the provider's key and deactivates it; `None` when no key was stored.
         pub fn clear_key(
             conn: &mut Conn,

@@ -212,6 +212,11 @@ pub fn write_key_text(path: &Path, text: &str, mode: u32) {
 /// Opens the library on `db` with its own master key file (created once per
 /// database, in the test's folder) and a fixed actor.
 pub fn open_settings(db: &TestDb) -> Settings {
+    open_settings_as(db, "alice", Some("203.0.113.7"))
+}
+
+/// Like [`open_settings`], acting as another admin.
+pub fn open_settings_as(db: &TestDb, user: &str, address: Option<&str>) -> Settings {
     let key_file = db.dir.path().join("master.key");
     if !key_file.exists() {
         write_key_file(&key_file);
@@ -219,7 +224,7 @@ pub fn open_settings(db: &TestDb) -> Settings {
     Settings::open(&OpenOptions {
         database_url: Some(db.url.clone()),
         key_file: Some(key_file),
-        actor: Some(Actor::new("alice", Some("203.0.113.7"))),
+        actor: Some(Actor::new(user, address)),
     })
     .unwrap()
 }
