@@ -83,7 +83,8 @@ pub enum ProvidersCommand {
 }
 
 impl GlobalOptions {
-    fn open_options(&self) -> OpenOptions {
+    /// The options these flags give, the rest from the environment.
+    pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
             database_url: self.database_url.clone(),
             key_file: self.key_file.clone(),

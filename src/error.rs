@@ -44,6 +44,8 @@ pub enum Error {
     KeyOnCommandLine,
     #[error("cancelled; nothing was saved")]
     Cancelled,
+    #[error("terminal error: {0}")]
+    Terminal(std::io::Error),
     #[error("cannot read the key: {0}")]
     Input(std::io::Error),
 }

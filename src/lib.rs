@@ -24,6 +24,7 @@ pub mod actor;
 pub mod api_key;
 pub mod base_url;
 pub mod cli;
+pub mod console;
 pub mod error;
 pub mod hardening;
 pub mod paths;

@@ -16,10 +16,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Providers(command)) => cli::run(&cli.global, command),
-        None => {
-            eprintln!("error: the console is not built yet; use `llm-settings providers list`");
-            return ExitCode::from(1);
-        }
+        None => llm_settings::console::run(&cli.global.open_options()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,233 @@
+//! The console's key bindings, as data: the footer and the help overlay are generated from these tables.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key does in the provider table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    MoveUp,
+    MoveDown,
+    SetKey,
+    ToggleActive,
+    Delete,
+    EditBaseUrl,
+    Reload,
+    Help,
+    Quit,
+}
+
+/// One binding: the keys, a short word for the footer (bindings that share
+/// it are shown together, as in `↑↓ move`), and a line for the help overlay.
+#[derive(Debug)]
+pub struct Binding<A: 'static> {
+    pub keys: &'static [KeyCode],
+    pub action: A,
+    pub footer: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// The provider table's bindings, in the order the footer and help show them.
+pub const BROWSE: &[Binding<Action>] = &[
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        action: Action::MoveUp,
+        footer: Some("move"),
+        help: "select the provider above",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        action: Action::MoveDown,
+        footer: Some("move"),
+        help: "select the provider below",
+    },
+    Binding {
+        keys: &[KeyCode::Enter, KeyCode::Char('e')],
+        action: Action::SetKey,
+        footer: Some("set"),
+        help: "set or replace the selected provider's key",
+    },
+    Binding {
+        keys: &[KeyCode::Char(' ')],
+        action: Action::ToggleActive,
+        footer: Some("active"),
+        help: "make the selected provider active or inactive",
+    },
+    Binding {
+        keys: &[KeyCode::Char('d')],
+        action: Action::Delete,
+        footer: Some("delete"),
+        help: "delete the selected provider's key (asks first)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('b')],
+        action: Action::EditBaseUrl,
+        footer: Some("URL"),
+        help: "edit the selected provider's base URL override",
+    },
+    Binding {
+        keys: &[KeyCode::Char('r')],
+        action: Action::Reload,
+        footer: Some("reload"),
+        help: "read the providers again from the database",
+    },
+    Binding {
+        keys: &[KeyCode::Char('?')],
+        action: Action::Help,
+        footer: Some("help"),
+        help: "show or hide this help",
+    },
+    Binding {
+        keys: &[KeyCode::Char('q'), KeyCode::Esc],
+        action: Action::Quit,
+        footer: Some("quit"),
+        help: "quit (Ctrl-C quits from anywhere)",
+    },
+];
+
+/// What a key does in the key and base URL dialogs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogAction {
+    Submit,
+    Cancel,
+}
+
+/// The bindings of the dialogs; every other key edits the field.
+pub const DIALOG: &[Binding<DialogAction>] = &[
+    Binding {
+        keys: &[KeyCode::Enter],
+        action: DialogAction::Submit,
+        footer: Some("save"),
+        help: "save; after a notice of another admin's change, replace it",
+    },
+    Binding {
+        keys: &[KeyCode::Esc],
+        action: DialogAction::Cancel,
+        footer: Some("cancel"),
+        help: "close without saving; the field is wiped",
+    },
+];
+
+/// What a key does while a deletion waits for confirmation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfirmAction {
+    Yes,
+    No,
+}
+
+pub const CONFIRM: &[Binding<ConfirmAction>] = &[
+    Binding {
+        keys: &[KeyCode::Char('y')],
+        action: ConfirmAction::Yes,
+        footer: Some("delete"),
+        help: "delete the key",
+    },
+    Binding {
+        keys: &[KeyCode::Char('n'), KeyCode::Esc],
+        action: ConfirmAction::No,
+        footer: Some("keep"),
+        help: "keep the key",
+    },
+];
+
+/// The action bound to `key` in `table`. Bindings are plain keys: a key
+/// pressed with Ctrl or Alt matches none (Shift is part of the character).
+pub fn lookup<A: Copy>(table: &[Binding<A>], key: &KeyEvent) -> Option<A> {
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return None;
+    }
+    table
+        .iter()
+        .find(|binding| binding.keys.contains(&key.code))
+        .map(|binding| binding.action)
+}
+
+/// Whether `key` is Ctrl-C, which quits from anywhere.
+pub fn is_interrupt(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
+}
+
+/// How a key is written for people.
+pub fn key_label(code: &KeyCode) -> String {
+    match code {
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Char(' ') => "Space".into(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The footer's entries for `table`: the first key of each binding, bindings
+/// sharing a footer word merged (`↑↓ move`).
+pub fn footer_entries<A>(table: &[Binding<A>]) -> Vec<(String, &'static str)> {
+    let mut entries: Vec<(String, &'static str)> = Vec::new();
+    for binding in table {
+        let (Some(word), Some(first)) = (binding.footer, binding.keys.first()) else {
+            continue;
+        };
+        match entries.last_mut() {
+            Some((keys, last_word)) if *last_word == word => keys.push_str(&key_label(first)),
+            _ => entries.push((key_label(first), word)),
+        }
+    }
+    entries
+}
+
+/// The help overlay's lines for `table`: every key of each binding, and what it does.
+pub fn help_lines<A>(table: &[Binding<A>]) -> Vec<(String, &'static str)> {
+    table
+        .iter()
+        .map(|binding| {
+            let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
+            (keys.join(" "), binding.help)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn lookup_finds_each_key_of_a_binding() {
+        assert_eq!(
+            lookup(BROWSE, &press(KeyCode::Char('k'))),
+            Some(Action::MoveUp)
+        );
+        assert_eq!(
+            lookup(BROWSE, &press(KeyCode::Down)),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(lookup(BROWSE, &press(KeyCode::Esc)), Some(Action::Quit));
+        assert_eq!(lookup(BROWSE, &press(KeyCode::Char('x'))), None);
+        assert_eq!(
+            lookup(
+                BROWSE,
+                &KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)
+            ),
+            None
+        );
+        assert!(is_interrupt(&KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL
+        )));
+    }
+
+    #[test]
+    fn footer_merges_shared_words() {
+        let footer = footer_entries(BROWSE);
+        assert_eq!(footer[0], ("↑↓".to_owned(), "move"));
+        assert_eq!(footer[1], ("Enter".to_owned(), "set"));
+        assert_eq!(footer.last().unwrap(), &("q".to_owned(), "quit"));
+    }
+}

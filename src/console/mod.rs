@@ -1,0 +1,88 @@
+//! The console: a table of the five providers in which an admin sets, toggles and deletes keys.
+//!
+//! The loop is the Elm architecture: terminal events and the worker's answers
+//! arrive on one channel, [`App::update`] turns each into state and maybe a
+//! command for the worker, and the screen is drawn again only when `update`
+//! says something changed. An idle console writes nothing.
+
+pub mod app;
+pub mod key_field;
+pub mod keys;
+mod terminal;
+pub mod ui;
+pub mod worker;
+
+use std::sync::mpsc;
+use std::thread;
+
+use crossterm::event;
+
+use crate::error::Error;
+use crate::settings::{OpenOptions, Settings};
+pub use app::{App, Event};
+
+/// Opens the settings, then runs the console until the admin quits. A fault
+/// at start (no database, a wrong master key) is returned before the
+/// terminal is touched.
+pub fn run(options: &OpenOptions) -> Result<(), Error> {
+    let mut settings = Settings::open(options)?;
+    let providers = settings.states()?;
+    let database = format!(
+        "{} {}",
+        settings.location().backend_name(),
+        settings.location()
+    );
+    let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let mut app = App::new(database, providers, color);
+
+    let (events, inbox) = mpsc::channel::<Event>();
+    let (commands, worker_inbox) = mpsc::channel();
+    worker::spawn(
+        settings,
+        options.clone(),
+        worker_inbox,
+        events.clone(),
+        Event::Worker,
+    );
+
+    let mut terminal = terminal::enter().map_err(Error::Terminal)?;
+    // Terminal input is read on a thread of its own so that the loop below
+    // waits on one channel for keys and the worker's answers alike.
+    thread::Builder::new()
+        .name("llm-settings-input".into())
+        .spawn(move || {
+            while let Ok(event) = event::read() {
+                if events.send(Event::Terminal(event)).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(Error::Terminal)?;
+
+    let result = event_loop(&mut app, &mut terminal, &inbox, &commands);
+    terminal::restore();
+    result
+}
+
+fn event_loop(
+    app: &mut App,
+    terminal: &mut terminal::ConsoleTerminal,
+    inbox: &mpsc::Receiver<Event>,
+    commands: &mpsc::Sender<worker::Command>,
+) -> Result<(), Error> {
+    while app.is_running() {
+        if app.take_dirty() {
+            terminal
+                .draw(|frame| ui::render(app, frame))
+                .map_err(Error::Terminal)?;
+        }
+        let Ok(event) = inbox.recv() else {
+            break;
+        };
+        if let Some(command) = app.update(event) {
+            // The worker only stops when this loop does.
+            let _ = commands.send(command);
+        }
+    }
+    Ok(())
+}

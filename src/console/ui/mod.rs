@@ -1,0 +1,135 @@
+//! Drawing: a pure function of the console's state. Nothing here does I/O or changes the state.
+
+mod dialogs;
+mod table;
+mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, Mode, Severity};
+use super::keys::{self, Binding};
+use crate::sanitize::printable;
+pub use theme::Theme;
+
+/// The smallest terminal the console draws in.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(app.color);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(frame, area, theme);
+        return;
+    }
+    let [header, body, detail, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, frame, header, theme);
+    table::render(app, frame, body, theme);
+    render_detail(app, frame, detail, theme);
+    render_status(app, frame, status, theme);
+    render_footer(app, frame, footer, theme);
+    match &app.mode {
+        Mode::Browse => {}
+        Mode::Help => dialogs::render_help(frame, area, theme),
+        Mode::ConfirmDelete(provider) => {
+            dialogs::render_confirm_delete(app, *provider, frame, area, theme)
+        }
+        Mode::EditKey(dialog) => dialogs::render_key_dialog(dialog, frame, area, theme),
+        Mode::EditBaseUrl(dialog) => dialogs::render_base_url_dialog(dialog, frame, area, theme),
+    }
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
+    let text = format!(
+        "Terminal too small ({}x{}): llm-settings needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+        area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(theme.warning())
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let line = Line::from(vec![
+        Span::styled(" llm-settings ", theme.title()),
+        Span::styled(printable(&app.database), theme.dim()),
+    ]);
+    frame.render_widget(line, area);
+}
+
+fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some(state) = app.selected_state() else {
+        return;
+    };
+    let mut spans = vec![Span::raw(format!(
+        " {}: base URL ",
+        state.status.provider.display_name()
+    ))];
+    match &state.base_url {
+        Some(url) => spans.push(Span::raw(printable(url))),
+        None => spans.push(Span::styled("default", theme.dim())),
+    }
+    if let Some(fault) = &state.fault {
+        spans.push(Span::styled(
+            format!("  key unreadable: {fault}"),
+            theme.error(),
+        ));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let line = if let Some(busy) = &app.busy {
+        Line::styled(format!(" … {busy}"), theme.warning())
+    } else if let Some(message) = &app.message {
+        let style = match message.severity {
+            Severity::Info => theme.good(),
+            Severity::Error => theme.error(),
+        };
+        Line::styled(format!(" {}", printable(&message.text)), style)
+    } else {
+        Line::default()
+    };
+    frame.render_widget(line, area);
+}
+
+fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let line = match &app.mode {
+        Mode::Browse => footer_line(keys::BROWSE, area.width, theme),
+        Mode::Help => Line::styled(" any key closes the help", theme.dim()),
+        Mode::ConfirmDelete(_) => footer_line(keys::CONFIRM, area.width, theme),
+        Mode::EditKey(_) | Mode::EditBaseUrl(_) => footer_line(keys::DIALOG, area.width, theme),
+    };
+    frame.render_widget(line, area);
+}
+
+/// The footer for `table`, with as many entries as fit in `width`.
+fn footer_line<A>(table: &[Binding<A>], width: u16, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (keys, word) in keys::footer_entries(table) {
+        let entry_width = 1 + keys.chars().count() + 1 + word.len() + 1;
+        if used + entry_width > usize::from(width) {
+            break;
+        }
+        used += entry_width;
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {word} ")));
+    }
+    Line::from(spans)
+}
