@@ -1,0 +1,430 @@
+//! The console's `update`: every key binding, paste, and the worker's answers, as plain state changes.
+
+use chrono::NaiveDate;
+use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
+use llm_settings::console::app::{App, Event, Mode, Severity};
+use llm_settings::console::worker::{Command, Outcome, WorkerEvent};
+use llm_settings::{Provider, ProviderState, ProviderStatus};
+use secrecy::ExposeSecret;
+
+fn state(provider: Provider, configured: bool, active: bool, revision: i64) -> ProviderState {
+    ProviderState {
+        status: ProviderStatus {
+            provider,
+            is_configured: configured,
+            is_active: active,
+            key_hint: configured.then(|| "sk-...cdef".to_owned()),
+        },
+        base_url: None,
+        changed_at: (revision > 0).then(|| {
+            NaiveDate::from_ymd_opt(2026, 11, 26)
+                .unwrap()
+                .and_hms_opt(9, 30, 0)
+                .unwrap()
+        }),
+        changed_by: (revision > 0).then(|| "alice".to_owned()),
+        revision,
+        fault: None,
+    }
+}
+
+/// OpenAI set and active, Anthropic set and inactive, the rest empty.
+fn providers() -> Vec<ProviderState> {
+    vec![
+        state(Provider::OpenAi, true, true, 3),
+        state(Provider::Gemini, false, false, 0),
+        state(Provider::Anthropic, true, false, 2),
+        state(Provider::OpenRouter, false, false, 0),
+        state(Provider::Ollama, false, false, 0),
+    ]
+}
+
+fn app() -> App {
+    let mut app = App::new("SQLite /tmp/settings.db".into(), providers(), true);
+    assert!(app.take_dirty(), "the first frame is drawn");
+    app
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Terminal(TerminalEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Terminal(TerminalEvent::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+fn paste(text: &str) -> Event {
+    Event::Terminal(TerminalEvent::Paste(text.to_owned()))
+}
+
+fn answer(outcome: Outcome, providers: Option<Vec<ProviderState>>) -> Event {
+    Event::Worker(WorkerEvent { outcome, providers })
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert!(app.update(key(KeyCode::Char(c))).is_none());
+    }
+}
+
+#[test]
+fn up_down_and_j_k_move_the_selection_within_the_table() {
+    let mut app = app();
+    assert!(app.update(key(KeyCode::Up)).is_none());
+    assert_eq!(app.selected, 0);
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Char('j')));
+    assert_eq!(app.selected, 2);
+    assert!(app.take_dirty());
+    app.update(key(KeyCode::Char('k')));
+    assert_eq!(app.selected, 1);
+    for _ in 0..10 {
+        app.update(key(KeyCode::Down));
+    }
+    assert_eq!(app.selected, 4);
+}
+
+#[test]
+fn unbound_keys_change_nothing_and_draw_nothing() {
+    let mut app = app();
+    for code in [KeyCode::Char('x'), KeyCode::F(5), KeyCode::Tab] {
+        assert!(app.update(key(code)).is_none());
+    }
+    assert!(!app.take_dirty());
+    assert!(app.is_running());
+}
+
+#[test]
+fn q_esc_and_ctrl_c_quit() {
+    for event in [key(KeyCode::Char('q')), key(KeyCode::Esc), ctrl('c')] {
+        let mut app = app();
+        assert!(app.update(event).is_none());
+        assert!(!app.is_running());
+    }
+    // Ctrl-C quits from inside a dialog too.
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "sk-abc");
+    app.update(ctrl('c'));
+    assert!(!app.is_running());
+}
+
+#[test]
+fn enter_or_e_opens_the_key_dialog_and_esc_cancels_it() {
+    for open in [KeyCode::Enter, KeyCode::Char('e')] {
+        let mut app = app();
+        app.update(key(KeyCode::Down));
+        app.update(key(open));
+        let Mode::EditKey(dialog) = &app.mode else {
+            panic!("no key dialog: {:?}", app.mode)
+        };
+        assert_eq!(dialog.provider, Provider::Gemini);
+        assert!(dialog.field.is_empty());
+        type_text(&mut app, "AIzaSy-typed");
+        app.update(key(KeyCode::Esc));
+        assert!(matches!(app.mode, Mode::Browse));
+        assert!(app.is_running(), "Esc in a dialog closes the dialog only");
+        assert_eq!(
+            app.message.as_ref().unwrap().text,
+            "Cancelled; the key of Google Gemini was not changed."
+        );
+    }
+}
+
+#[test]
+fn typing_and_saving_a_key_sends_it_with_the_revision_seen() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter)); // OpenAI, revision 3
+    type_text(&mut app, "sk-proj-new");
+    app.update(key(KeyCode::Backspace));
+    type_text(&mut app, "W");
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert_eq!(dialog.field.len(), 11);
+    match app.update(key(KeyCode::Enter)) {
+        Some(Command::SaveKey {
+            provider,
+            key,
+            expected_revision,
+        }) => {
+            assert_eq!(provider, Provider::OpenAi);
+            assert_eq!(key.expose_secret(), "sk-proj-neW");
+            assert_eq!(expected_revision, 3);
+        }
+        other => panic!("expected a save, got {other:?}"),
+    }
+    assert_eq!(app.busy.as_deref(), Some("saving the key of OpenAI"));
+    // Keys while the save is on its way are not lost into the field.
+    assert!(app.update(key(KeyCode::Char('x'))).is_none());
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert!(dialog.saving);
+    assert_eq!(dialog.field.len(), 11);
+
+    let mut after = providers();
+    after[0].status.key_hint = Some("sk-...newW".into());
+    after[0].revision = 4;
+    app.update(answer(Outcome::Saved(Provider::OpenAi), Some(after)));
+    assert!(matches!(app.mode, Mode::Browse));
+    assert_eq!(app.busy, None);
+    assert_eq!(
+        app.providers[0].status.key_hint.as_deref(),
+        Some("sk-...newW")
+    );
+    assert_eq!(
+        app.message.as_ref().unwrap().text,
+        "Saved the key of OpenAI: sk-...newW"
+    );
+}
+
+#[test]
+fn a_refused_key_keeps_the_dialog_open_with_the_reason() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    assert!(
+        app.update(key(KeyCode::Enter)).is_none(),
+        "an empty key is not sent"
+    );
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert_eq!(dialog.refusal.as_deref(), Some("Key must not be empty"));
+    assert!(app.update(paste("sk-with space")).is_none());
+    assert!(app.update(key(KeyCode::Enter)).is_none());
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert_eq!(
+        dialog.refusal.as_deref(),
+        Some("Key must not contain white space")
+    );
+    // Editing clears the reason.
+    app.update(key(KeyCode::Backspace));
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert_eq!(dialog.refusal, None);
+}
+
+#[test]
+fn a_paste_arrives_whole_and_a_line_break_inside_it_does_not_submit() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    assert!(app.update(paste("sk-proj-pasted-key-0001\n")).is_none());
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert!(!dialog.saving, "the newline of a paste is not Enter");
+    assert_eq!(dialog.field.len(), 24);
+    // Enter then saves it, trimmed by the store.
+    assert!(matches!(
+        app.update(key(KeyCode::Enter)),
+        Some(Command::SaveKey { .. })
+    ));
+}
+
+#[test]
+fn a_paste_outside_a_dialog_is_dropped() {
+    let mut app = app();
+    assert!(app.update(paste("sk-proj-pasted-d-q")).is_none());
+    assert!(app.is_running(), "the pasted q is not a key press");
+    assert!(matches!(app.mode, Mode::Browse));
+    assert_eq!(app.message.as_ref().unwrap().severity, Severity::Error);
+}
+
+#[test]
+fn a_conflict_shows_who_changed_it_and_a_second_enter_confirms() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "sk-proj-mine");
+    assert!(matches!(
+        app.update(key(KeyCode::Enter)),
+        Some(Command::SaveKey {
+            expected_revision: 3,
+            ..
+        })
+    ));
+    let mut theirs = state(Provider::OpenAi, true, true, 5);
+    theirs.changed_by = Some("bob from 198.51.100.4".into());
+    app.update(answer(
+        Outcome::Conflict(Provider::OpenAi, Box::new(theirs)),
+        None,
+    ));
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert!(!dialog.saving);
+    assert_eq!(
+        dialog.conflict.as_ref().unwrap().changed_by.as_deref(),
+        Some("bob from 198.51.100.4")
+    );
+    assert_eq!(
+        dialog.field.len(),
+        12,
+        "the key typed is kept for the confirmation"
+    );
+    match app.update(key(KeyCode::Enter)) {
+        Some(Command::SaveKey {
+            expected_revision, ..
+        }) => assert_eq!(expected_revision, 5),
+        other => panic!("expected a confirmed save, got {other:?}"),
+    }
+}
+
+#[test]
+fn space_toggles_a_configured_provider_and_explains_otherwise() {
+    let mut app = app();
+    assert!(matches!(
+        app.update(key(KeyCode::Char(' '))),
+        Some(Command::SetActive(Provider::OpenAi, false))
+    ));
+    assert_eq!(app.busy.as_deref(), Some("deactivating OpenAI"));
+    app.update(answer(Outcome::Activated(Provider::OpenAi, false), None));
+    assert_eq!(app.busy, None);
+    assert_eq!(
+        app.message.as_ref().unwrap().text,
+        "OpenAI is now inactive."
+    );
+
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    assert!(matches!(
+        app.update(key(KeyCode::Char(' '))),
+        Some(Command::SetActive(Provider::Anthropic, true))
+    ));
+    app.update(key(KeyCode::Up));
+    assert!(app.update(key(KeyCode::Char(' '))).is_none());
+    let message = app.message.as_ref().unwrap();
+    assert_eq!(message.severity, Severity::Error);
+    assert!(message.text.starts_with("Google Gemini has no key"));
+}
+
+#[test]
+fn d_asks_before_deleting_and_n_or_esc_keep_the_key() {
+    for keep in [KeyCode::Char('n'), KeyCode::Esc] {
+        let mut app = app();
+        assert!(app.update(key(KeyCode::Char('d'))).is_none());
+        assert!(matches!(app.mode, Mode::ConfirmDelete(Provider::OpenAi)));
+        assert!(
+            app.update(key(KeyCode::Char('x'))).is_none(),
+            "other keys wait"
+        );
+        assert!(matches!(app.mode, Mode::ConfirmDelete(Provider::OpenAi)));
+        assert!(app.update(key(keep)).is_none());
+        assert!(matches!(app.mode, Mode::Browse));
+        assert!(app.is_running());
+    }
+    let mut app = app();
+    app.update(key(KeyCode::Char('d')));
+    assert!(matches!(
+        app.update(key(KeyCode::Char('y'))),
+        Some(Command::DeleteKey(Provider::OpenAi))
+    ));
+    // Nothing to delete on an empty provider.
+    app.update(key(KeyCode::Down));
+    assert!(app.update(key(KeyCode::Char('d'))).is_none());
+    assert!(matches!(app.mode, Mode::Browse));
+}
+
+#[test]
+fn b_edits_the_base_url_and_an_empty_one_resets_it() {
+    let mut app = app();
+    app.update(key(KeyCode::Char('b')));
+    assert!(matches!(app.mode, Mode::EditBaseUrl(_)));
+    type_text(&mut app, "ftp://nope");
+    assert!(app.update(key(KeyCode::Enter)).is_none());
+    let Mode::EditBaseUrl(dialog) = &app.mode else {
+        panic!()
+    };
+    assert!(
+        dialog
+            .refusal
+            .as_deref()
+            .unwrap()
+            .starts_with("Invalid base URL")
+    );
+    app.update(ctrl('u'));
+    app.update(paste("https://proxy.example/v1/\n"));
+    match app.update(key(KeyCode::Enter)) {
+        Some(Command::SetBaseUrl(Provider::OpenAi, Some(url))) => {
+            assert_eq!(url, "https://proxy.example/v1")
+        }
+        other => panic!("{other:?}"),
+    }
+    app.update(answer(
+        Outcome::BaseUrlSet(Provider::OpenAi, Some("https://proxy.example/v1".into())),
+        None,
+    ));
+    assert!(matches!(app.mode, Mode::Browse));
+
+    app.update(key(KeyCode::Char('b')));
+    app.update(ctrl('u'));
+    assert!(matches!(
+        app.update(key(KeyCode::Enter)),
+        Some(Command::SetBaseUrl(Provider::OpenAi, None))
+    ));
+}
+
+#[test]
+fn r_reloads_and_question_mark_toggles_help() {
+    let mut app = app();
+    assert!(matches!(
+        app.update(key(KeyCode::Char('r'))),
+        Some(Command::Reload)
+    ));
+    app.update(key(KeyCode::Char('?')));
+    assert!(matches!(app.mode, Mode::Help));
+    app.update(key(KeyCode::Char('?')));
+    assert!(matches!(app.mode, Mode::Browse));
+    app.update(key(KeyCode::Char('?')));
+    app.update(key(KeyCode::Char('q')));
+    assert!(matches!(app.mode, Mode::Browse));
+    assert!(app.is_running(), "q closes the help, not the console");
+}
+
+#[test]
+fn a_failure_is_shown_and_the_console_goes_on() {
+    let mut app = app();
+    app.update(key(KeyCode::Char('r')));
+    app.update(answer(
+        Outcome::Failed(None, "cannot open the database: connection refused".into()),
+        None,
+    ));
+    let message = app.message.as_ref().unwrap();
+    assert_eq!(message.severity, Severity::Error);
+    assert_eq!(app.providers, providers(), "the last known table stays");
+    assert!(app.is_running());
+    // A failed save keeps the dialog and the key for another try.
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "sk-proj-retry");
+    app.update(key(KeyCode::Enter));
+    app.update(answer(
+        Outcome::Failed(Some(Provider::OpenAi), "database busy, try again".into()),
+        None,
+    ));
+    let Mode::EditKey(dialog) = &app.mode else {
+        panic!()
+    };
+    assert_eq!(dialog.error.as_deref(), Some("database busy, try again"));
+    assert!(!dialog.saving);
+    assert!(matches!(
+        app.update(key(KeyCode::Enter)),
+        Some(Command::SaveKey { .. })
+    ));
+}
+
+#[test]
+fn resize_redraws_and_key_release_events_are_ignored() {
+    let mut app = app();
+    app.update(Event::Terminal(TerminalEvent::Resize(100, 30)));
+    assert!(app.take_dirty());
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = crossterm::event::KeyEventKind::Release;
+    app.update(Event::Terminal(TerminalEvent::Key(release)));
+    assert!(app.is_running());
+}
