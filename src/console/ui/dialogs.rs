@@ -58,7 +58,7 @@ pub fn render_key_dialog(dialog: &KeyDialog, frame: &mut Frame, area: Rect, them
         frame,
         area,
         72,
-        9,
+        10,
         format!(" Key for {} ", provider.display_name()),
         theme,
     );
@@ -108,10 +108,14 @@ fn key_notice(dialog: &KeyDialog, theme: Theme) -> Vec<Line<'static>> {
         let when = state.changed_at.map_or_else(String::new, |at| {
             at.format(" at %Y-%m-%d %H:%M UTC").to_string()
         });
+        let now = match &state.status.key_hint {
+            Some(hint) => format!("its key is now {}", printable(hint)),
+            None => "it has no key now".to_owned(),
+        };
         return vec![
             Line::styled(
                 format!(
-                    "{} was changed by {who}{when} after this dialog opened.",
+                    "{} was changed by {who}{when} after this dialog opened; {now}.",
                     provider.display_name()
                 ),
                 theme.warning(),

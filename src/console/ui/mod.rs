@@ -12,6 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{App, Mode, Severity};
 use super::keys::{self, Binding};
 use crate::sanitize::printable;
+use crate::secret::OpenError;
 pub use theme::Theme;
 
 /// The smallest terminal the console draws in.
@@ -71,25 +72,31 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_widget(line, area);
 }
 
+/// One line about the selected provider: why its key is unreadable, if it
+/// is, else its base URL.
 fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(state) = app.selected_state() else {
         return;
     };
-    let mut spans = vec![Span::raw(format!(
-        " {}: base URL ",
-        state.status.provider.display_name()
-    ))];
-    match &state.base_url {
-        Some(url) => spans.push(Span::raw(printable(url))),
-        None => spans.push(Span::styled("default", theme.dim())),
-    }
-    if let Some(fault) = &state.fault {
-        spans.push(Span::styled(
-            format!("  key unreadable: {fault}"),
+    let name = state.status.provider.display_name();
+    let line = if let Some(fault) = &state.fault {
+        let reason = match fault {
+            OpenError::OtherMasterKey { .. } => "another master key",
+            OpenError::UnknownVersion(_) => "unknown format",
+            OpenError::Truncated | OpenError::Tampered => "altered or copied",
+        };
+        Line::styled(
+            format!(" {name}: key unreadable ({reason}); Enter sets it again"),
             theme.error(),
-        ));
-    }
-    frame.render_widget(Line::from(spans), area);
+        )
+    } else {
+        let url = match &state.base_url {
+            Some(url) => Span::raw(printable(url)),
+            None => Span::styled("default", theme.dim()),
+        };
+        Line::from(vec![Span::raw(format!(" {name}: base URL ")), url])
+    };
+    frame.render_widget(line, area);
 }
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -117,18 +124,28 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_widget(line, area);
 }
 
-/// The footer for `table`, with as many entries as fit in `width`.
+/// The footer for `table`, with as many entries as fit in `width`. The last
+/// two entries (help and quit in the table) are always kept: help lists all
+/// the rest.
 fn footer_line<A>(table: &[Binding<A>], width: u16, theme: Theme) -> Line<'static> {
-    let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (keys, word) in keys::footer_entries(table) {
-        let entry_width = 1 + keys.chars().count() + 1 + word.len() + 1;
-        if used + entry_width > usize::from(width) {
+    let entries = keys::footer_entries(table);
+    let entry_width = |(keys, word): &(String, &str)| 1 + keys.chars().count() + 1 + word.len() + 1;
+    let kept_at_end = entries.len().saturating_sub(2);
+    let reserved: usize = entries[kept_at_end..].iter().map(entry_width).sum();
+    let mut budget = usize::from(width).saturating_sub(reserved);
+    let mut shown = Vec::new();
+    for entry in &entries[..kept_at_end] {
+        if entry_width(entry) > budget {
             break;
         }
-        used += entry_width;
+        budget -= entry_width(entry);
+        shown.push(entry);
+    }
+    shown.extend(&entries[kept_at_end..]);
+    let mut spans = Vec::new();
+    for (keys, word) in shown {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::styled(keys.clone(), theme.key()));
         spans.push(Span::raw(format!(" {word} ")));
     }
     Line::from(spans)

@@ -1,0 +1,235 @@
+//! Snapshots of the console's screens, drawn into ratatui's TestBackend.
+
+use chrono::NaiveDate;
+use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
+use llm_settings::console::app::{App, Event};
+use llm_settings::console::ui;
+use llm_settings::console::worker::{Outcome, WorkerEvent};
+use llm_settings::secret::OpenError;
+use llm_settings::{Provider, ProviderState, ProviderStatus};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn state(
+    provider: Provider,
+    hint: Option<&str>,
+    active: bool,
+    revision: i64,
+    by: &str,
+) -> ProviderState {
+    ProviderState {
+        status: ProviderStatus {
+            provider,
+            is_configured: hint.is_some(),
+            is_active: active,
+            key_hint: hint.map(str::to_owned),
+        },
+        base_url: None,
+        changed_at: (revision > 0).then(|| {
+            NaiveDate::from_ymd_opt(2026, 11, 26)
+                .unwrap()
+                .and_hms_opt(9, 30, 0)
+                .unwrap()
+        }),
+        changed_by: (revision > 0).then(|| by.to_owned()),
+        revision,
+        fault: None,
+    }
+}
+
+fn empty() -> Vec<ProviderState> {
+    Provider::ALL.map(|p| state(p, None, false, 0, "")).to_vec()
+}
+
+fn mixed() -> Vec<ProviderState> {
+    let mut anthropic = state(Provider::Anthropic, Some("sk-...cdef"), false, 4, "bob");
+    anthropic.base_url = Some("https://proxy.example/anthropic".into());
+    vec![
+        state(
+            Provider::OpenAi,
+            Some("sk-...9876"),
+            true,
+            2,
+            "alice from 203.0.113.7",
+        ),
+        state(Provider::Gemini, None, false, 0, ""),
+        anthropic,
+        state(Provider::OpenRouter, Some("sk-...77aa"), true, 1, "carol"),
+        state(Provider::Ollama, None, false, 3, "alice"),
+    ]
+}
+
+fn app(providers: Vec<ProviderState>) -> App {
+    App::new(
+        "SQLite /var/lib/llm-settings/settings.db".into(),
+        providers,
+        false,
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Event::Terminal(TerminalEvent::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    ))));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| ui::render(app, frame)).unwrap();
+    terminal
+}
+
+fn snapshot(app: &App, width: u16, height: u16) -> String {
+    draw(app, width, height).backend().to_string()
+}
+
+#[test]
+fn empty_database() {
+    insta::assert_snapshot!(snapshot(&app(empty()), 80, 24));
+}
+
+#[test]
+fn mixed_states() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn key_dialog_empty() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn key_dialog_with_typed_characters() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "sk-proj-typed-secret");
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn key_dialog_with_a_refusal() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "sk-proj with space");
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn key_dialog_with_the_shape_warning() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "sk-proj-not-anthropic");
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn key_dialog_with_the_conflict_notice() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "sk-proj-mine-0000");
+    key(&mut app, KeyCode::Enter);
+    let theirs = state(
+        Provider::OpenAi,
+        Some("sk-...5555"),
+        true,
+        3,
+        "bob from 198.51.100.4",
+    );
+    app.update(Event::Worker(WorkerEvent {
+        outcome: Outcome::Conflict(Provider::OpenAi, Box::new(theirs)),
+        providers: None,
+    }));
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn delete_confirmation() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn help() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn sixty_columns_drop_the_changed_columns() {
+    insta::assert_snapshot!(snapshot(&app(mixed()), 60, 20));
+}
+
+#[test]
+fn too_small() {
+    insta::assert_snapshot!(snapshot(&app(mixed()), 39, 9));
+}
+
+#[test]
+fn an_error_in_the_status_line_and_an_unreadable_key() {
+    let mut providers = mixed();
+    providers[2].fault = Some(OpenError::Tampered);
+    let mut app = app(providers);
+    key(&mut app, KeyCode::Char('r'));
+    app.update(Event::Worker(WorkerEvent {
+        outcome: Outcome::Failed(
+            None,
+            "cannot open the database postgres://admin:***@db/settings: connection refused".into(),
+        ),
+        providers: None,
+    }));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+#[test]
+fn base_url_dialog() {
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('b'));
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}
+
+/// Types a known key into the dialog, pastes it, and draws every state the
+/// dialog goes through at several sizes: no buffer holds any of it.
+#[test]
+fn a_typed_or_pasted_key_appears_in_no_rendered_buffer() {
+    const KEY: &str = "sk-proj-CANARYcanary0123456789";
+    let mut app = app(mixed());
+    key(&mut app, KeyCode::Enter);
+    let mut screens = Vec::new();
+    for c in KEY.chars() {
+        key(&mut app, KeyCode::Char(c));
+        screens.push(snapshot(&app, 80, 24));
+    }
+    app.update(Event::Terminal(TerminalEvent::Paste(KEY.to_owned())));
+    for (width, height) in [(80, 24), (60, 20), (200, 60), (40, 10)] {
+        screens.push(snapshot(&app, width, height));
+    }
+    key(&mut app, KeyCode::Enter);
+    screens.push(snapshot(&app, 80, 24));
+    assert!(screens.iter().any(|screen| screen.contains("••••••")));
+    for screen in &screens {
+        for window in [&KEY[..6], &KEY[8..14], &KEY[14..20], &KEY[KEY.len() - 6..]] {
+            assert!(!screen.contains(window), "{window} is on screen:\n{screen}");
+        }
+    }
+}
