@@ -1,6 +1,8 @@
 //! Test support: a database of its own for every test, on SQLite and PostgreSQL, and the binary in a sandbox.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;

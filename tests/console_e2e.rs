@@ -1,0 +1,181 @@
+//! The console end to end: the real binary in a pseudo-terminal, on a temporary SQLite database.
+
+mod common;
+
+use std::time::Duration;
+
+use common::pty::PtySession;
+use common::{Sandbox, TestDb};
+use llm_settings::{OpenOptions, Provider, Settings};
+use secrecy::ExposeSecret;
+
+const KEY: &str = "sk-ant-api03-TYPEDtyped0123456789-wxyz";
+const PASTED: &str = "sk-ant-api03-PASTEDpasted9876543210-abcd";
+
+const DOWN: &[u8] = b"\x1b[B";
+const ENTER: &[u8] = b"\r";
+
+fn console(sandbox: &Sandbox) -> PtySession {
+    let mut command = sandbox.command(&[]);
+    command.env("TERM", "xterm-256color");
+    PtySession::spawn(command, 80, 24)
+}
+
+fn open(db: &TestDb, sandbox: &Sandbox) -> Settings {
+    Settings::open(&OpenOptions {
+        database_url: Some(db.url.clone()),
+        key_file: Some(sandbox.default_key_file()),
+        actor: None,
+    })
+    .unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[test]
+fn set_replace_toggle_delete_and_quit() {
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let mut term = console(&sandbox);
+    term.wait_for("Providers");
+    term.wait_for("Ollama");
+
+    // Anthropic is the third row.
+    term.send(DOWN);
+    term.send(DOWN);
+    term.send(ENTER);
+    term.wait_for("Key for Anthropic");
+    term.type_text(KEY);
+    term.wait_for(&format!("{} characters", KEY.len()));
+    term.send(ENTER);
+    term.wait_for("Saved the key of Anthropic: sk-...wxyz");
+    assert_eq!(
+        open(&db, &sandbox)
+            .read_key(Provider::Anthropic)
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        KEY
+    );
+
+    // Replace it with a pasted key whose trailing newline must not submit.
+    term.send(ENTER);
+    term.wait_for("Key for Anthropic");
+    term.paste(&format!("{PASTED}\n"));
+    term.wait_for(&format!("{} characters", PASTED.len() + 1));
+    assert!(
+        term.screen()
+            .screen()
+            .contents()
+            .contains("Key for Anthropic"),
+        "the paste submitted"
+    );
+    term.send(ENTER);
+    term.wait_for("Saved the key of Anthropic: sk-...abcd");
+
+    term.send(b" ");
+    term.wait_for("Anthropic is now inactive.");
+    assert!(
+        !open(&db, &sandbox)
+            .status(Provider::Anthropic)
+            .unwrap()
+            .is_active
+    );
+
+    term.send(b"d");
+    term.wait_for("Delete the key of Anthropic (sk-...abcd)?");
+    term.send(b"y");
+    term.wait_for("Deleted the key of Anthropic.");
+
+    term.send(b"?");
+    term.wait_for("show or hide this help");
+    term.send(b"?");
+    term.settle(Duration::from_millis(100));
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+
+    let mut settings = open(&db, &sandbox);
+    assert!(!settings.status(Provider::Anthropic).unwrap().is_configured);
+    let actions: Vec<String> = settings
+        .audit_trail()
+        .unwrap()
+        .into_iter()
+        .map(|row| format!("{} {}", row.action, row.provider))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "set anthropic",
+            "set anthropic",
+            "deactivate anthropic",
+            "delete anthropic"
+        ]
+    );
+
+    let output = term.output();
+    for secret in [KEY, PASTED, &KEY[13..30], &PASTED[13..30]] {
+        assert!(
+            !contains(&output, secret),
+            "the key was written to the terminal"
+        );
+    }
+    // The terminal is left as it was found: main screen, cursor shown,
+    // bracketed paste off.
+    let screen = term.screen();
+    assert!(
+        !screen.screen().alternate_screen(),
+        "still on the alternate screen"
+    );
+    assert!(!screen.screen().hide_cursor(), "the cursor is still hidden");
+    let text = String::from_utf8_lossy(&output);
+    let last_paste_off = text
+        .rfind("\x1b[?2004l")
+        .expect("bracketed paste turned off");
+    assert!(last_paste_off > text.rfind("\x1b[?2004h").unwrap());
+}
+
+#[test]
+fn an_idle_console_writes_nothing() {
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let mut term = console(&sandbox);
+    term.wait_for("Ollama");
+    term.send(DOWN);
+    term.settle(Duration::from_millis(300));
+    let before = term.output().len();
+    std::thread::sleep(Duration::from_secs(5));
+    let after = term.output().len();
+    assert_eq!(
+        after - before,
+        0,
+        "an idle console wrote {} bytes",
+        after - before
+    );
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+#[test]
+fn a_fault_at_start_prints_one_line_and_leaves_the_terminal_alone() {
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    sandbox
+        .run(
+            &["providers", "set", "openai"],
+            b"sk-proj-AAAAAAAAAAAAAAAAAAAAAAAA",
+        )
+        .json();
+    std::fs::remove_file(sandbox.default_key_file()).unwrap();
+    let mut term = console(&sandbox);
+    assert_eq!(term.wait_exit(), 1);
+    let output = String::from_utf8_lossy(&term.output()).into_owned();
+    assert!(output.starts_with("error: no master key found"), "{output}");
+    assert!(
+        !output.contains("\x1b[?1049h"),
+        "the console entered the alternate screen"
+    );
+}
