@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use crate::api_key::{KeyRefusal, validate_key};
 use crate::base_url::validate_base_url;
 use crate::error::Error;
+use crate::exec::ExportedValue;
 use crate::prompt::{self, PromptOutcome};
 use crate::provider::Provider;
 use crate::sanitize::printable;
@@ -46,6 +47,21 @@ pub enum Command {
     /// Manage the providers' API keys
     #[command(subcommand)]
     Providers(ProvidersCommand),
+    /// Run a command with the active providers' keys in its environment
+    ///
+    /// Sets OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY,
+    /// OPENROUTER_API_KEY and OLLAMA_API_KEY for the active providers, and
+    /// OPENAI_BASE_URL, GEMINI_BASE_URL, ANTHROPIC_BASE_URL,
+    /// OPENROUTER_BASE_URL and OLLAMA_HOST for their base URL overrides, then
+    /// replaces itself with the command.
+    Exec {
+        /// Export only this provider, which must be active (repeatable)
+        #[arg(long = "only", value_name = "PROVIDER")]
+        only: Vec<String>,
+        /// The command to run and its arguments, after --
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,6 +173,38 @@ pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Erro
         }
     }
     Ok(())
+}
+
+/// Replaces this process with `command`, its environment holding the
+/// active providers' keys. Returns only on failure.
+pub fn exec(global: &GlobalOptions, only: &[String], command: &[String]) -> Result<(), Error> {
+    use std::os::unix::process::CommandExt;
+
+    let only = only
+        .iter()
+        .map(|id| id.parse::<Provider>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut settings = Settings::open(&global.open_options())?;
+    let environment = crate::exec::environment(&mut settings, &only)?;
+    drop(settings);
+    let (program, args) = command.split_first().expect("clap requires a command");
+    let mut child = std::process::Command::new(program);
+    child.args(args);
+    for name in &environment.remove {
+        child.env_remove(name);
+    }
+    for (name, value) in &environment.set {
+        match value {
+            ExportedValue::Key(key) => child.env(name, key.expose_secret()),
+            ExportedValue::BaseUrl(url) => child.env(name, url),
+        };
+    }
+    crate::hardening::restore_core_limit_for_exec();
+    let source = child.exec();
+    Err(Error::Exec {
+        command: program.clone(),
+        source,
+    })
 }
 
 /// Reads the key: all of stdin when it is piped, else a prompt on the

@@ -3,6 +3,7 @@
 use crate::api_key::KeyRefusal;
 use crate::base_url::InvalidBaseUrl;
 use crate::provider::{InvalidProvider, Provider};
+use crate::sanitize::printable;
 use crate::secret::{KeyId, KeyOrigin, MasterKeyError, OpenError};
 use crate::store::{DatabaseUrlError, StoreError};
 
@@ -44,6 +45,13 @@ pub enum Error {
     KeyOnCommandLine,
     #[error("cancelled; nothing was saved")]
     Cancelled,
+    #[error("{} is not active with a key, so exec --only cannot export it", .0.display_name())]
+    NotExported(Provider),
+    #[error("cannot run {}: {source}", printable(.command))]
+    Exec {
+        command: String,
+        source: std::io::Error,
+    },
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
     #[error("cannot read the key: {0}")]

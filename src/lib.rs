@@ -26,6 +26,7 @@ pub mod base_url;
 pub mod cli;
 pub mod console;
 pub mod error;
+pub mod exec;
 pub mod hardening;
 pub mod paths;
 pub mod prompt;

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Providers(command)) => cli::run(&cli.global, command),
+        Some(Command::Exec { only, command }) => cli::exec(&cli.global, &only, &command),
         None => llm_settings::console::run(&cli.global.open_options()),
     };
     match result {

@@ -49,6 +49,29 @@ impl Provider {
         }
     }
 
+    /// The environment variable `llm-settings exec` puts this provider's key in.
+    pub fn key_variable(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "OPENAI_API_KEY",
+            Provider::Gemini => "GEMINI_API_KEY",
+            Provider::Anthropic => "ANTHROPIC_API_KEY",
+            Provider::OpenRouter => "OPENROUTER_API_KEY",
+            Provider::Ollama => "OLLAMA_API_KEY",
+        }
+    }
+
+    /// The environment variable `llm-settings exec` puts this provider's base
+    /// URL override in, as the providers' own SDKs read it.
+    pub fn base_url_variable(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "OPENAI_BASE_URL",
+            Provider::Gemini => "GEMINI_BASE_URL",
+            Provider::Anthropic => "ANTHROPIC_BASE_URL",
+            Provider::OpenRouter => "OPENROUTER_BASE_URL",
+            Provider::Ollama => "OLLAMA_HOST",
+        }
+    }
+
     /// The prefixes a well-formed key of this provider starts with; empty when
     /// any key is plausible (Ollama's optional proxy token).
     pub fn key_prefixes(self) -> &'static [&'static str] {

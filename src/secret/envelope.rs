@@ -84,6 +84,18 @@ pub fn seal(master: &MasterKey, provider: Provider, key: &SecretString) -> Vec<u
     let mut nonce = [0u8; NONCE_BYTES];
     // A machine whose kernel cannot hand out random bytes cannot keep secrets.
     getrandom::fill(&mut nonce).expect("the operating system's random number generator failed");
+    seal_with_nonce(master, provider, key, nonce)
+}
+
+/// [`seal`] with a given nonce. Only for test vectors: a nonce must never be
+/// used twice under one master key.
+#[doc(hidden)]
+pub fn seal_with_nonce(
+    master: &MasterKey,
+    provider: Provider,
+    key: &SecretString,
+    nonce: [u8; NONCE_BYTES],
+) -> Vec<u8> {
     let sealed = cipher(master)
         .encrypt(
             (&nonce).into(),

@@ -4,9 +4,9 @@ mod envelope;
 mod key_source;
 mod master_key;
 
-pub use envelope::{ENVELOPE_VERSION, Envelope, OpenError, open, seal};
+pub use envelope::{ENVELOPE_VERSION, Envelope, OpenError, open, seal, seal_with_nonce};
 pub use key_source::{
-    KeyOrigin, KeySource, LoadedKey, MasterKeyError, default_key_file, generate_key_file,
-    load_master_key,
+    KEY_FILE_VAR, KeyOrigin, KeySource, LoadedKey, MASTER_KEY_VAR, MasterKeyError,
+    default_key_file, generate_key_file, load_master_key,
 };
 pub use master_key::{KeyId, MasterKey, MasterKeyParseError};
