@@ -56,7 +56,8 @@ pub fn environment(settings: &mut Settings, only: &[Provider]) -> Result<Environ
     {
         let provider = state.status.provider;
         let status = &state.status;
-        if !only.is_empty() && !(status.is_configured && status.is_active) {
+        let exportable = status.is_configured && status.is_active;
+        if !only.is_empty() && !exportable {
             return Err(Error::NotExported(provider));
         }
         if status.is_configured && !status.is_active {

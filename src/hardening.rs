@@ -16,7 +16,7 @@ static INHERITED_CORE_LIMIT: OnceLock<Rlimit> = OnceLock::new();
 /// fail for a process lowering its own limits.
 pub fn disable_core_dumps() {
     let inherited = getrlimit(Resource::Core);
-    let _ = INHERITED_CORE_LIMIT.set(inherited.clone());
+    let _ = INHERITED_CORE_LIMIT.set(inherited);
     // The hard limit is left alone so that `exec` can hand the command the
     // limit it would have had.
     let _ = setrlimit(
@@ -33,6 +33,6 @@ pub fn disable_core_dumps() {
 /// replaces itself with another command (which is dumpable again after exec).
 pub fn restore_core_limit_for_exec() {
     if let Some(inherited) = INHERITED_CORE_LIMIT.get() {
-        let _ = setrlimit(Resource::Core, inherited.clone());
+        let _ = setrlimit(Resource::Core, *inherited);
     }
 }
