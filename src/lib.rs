@@ -4,21 +4,49 @@
 //!
 //! [`Settings`] is the way in for every front end and for other Rust
 //! services: open it, list the providers' statuses, save a key, or read one
-//! back as a [`secrecy::SecretString`].
+//! back as a [`secrecy::SecretString`]. A service usually opens it with
+//! [`OpenOptions::default()`], which finds the database and the master key
+//! the way the command line does (`$DATABASE_URL`, `$LLM_SETTINGS_MASTER_KEY`
+//! or `$LLM_SETTINGS_KEY_FILE`, else the defaults).
 //!
-//! ```no_run
+//! ```
 //! use llm_settings::{OpenOptions, Provider, Settings};
-//! use secrecy::ExposeSecret;
+//! use secrecy::{ExposeSecret, SecretString};
 //!
-//! # fn main() -> Result<(), llm_settings::Error> {
-//! let mut settings = Settings::open(&OpenOptions::default())?;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! # let key_file = dir.path().join("master.key");
+//! # llm_settings::secret::generate_key_file(&key_file)?;
+//! let options = OpenOptions {
+//!     database_url: Some(format!("sqlite://{}", dir.path().join("settings.db").display())),
+//!     key_file: Some(key_file),
+//!     ..OpenOptions::default()
+//! };
+//! let mut settings = Settings::open(&options)?;
+//!
+//! // What an admin does with `llm-settings providers set anthropic`:
+//! let typed = SecretString::from("sk-ant-api03-example-key-0001\n".to_owned());
+//! let status = settings.save_key(Provider::Anthropic, &typed)?;
+//! assert_eq!(status.key_hint.as_deref(), Some("sk-...0001"));
+//!
+//! // What a service does: the key comes out only as a SecretString.
 //! if let Some(key) = settings.read_key(Provider::Anthropic)? {
 //!     let header_value = key.expose_secret(); // only where the key is used
-//!     # let _ = header_value;
+//!     assert_eq!(header_value, "sk-ant-api03-example-key-0001");
 //! }
+//! let active: Vec<Provider> = settings
+//!     .statuses()?
+//!     .into_iter()
+//!     .filter(|status| status.is_active)
+//!     .map(|status| status.provider)
+//!     .collect();
+//! assert_eq!(active, [Provider::Anthropic]);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The byte layout of a stored key, for services in other languages, is in
+//! `docs/FORMAT.md`.
 
 pub mod actor;
 pub mod api_key;
