@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::api_key::{KeyRefusal, validate_key};
 use crate::base_url::validate_base_url;
+use crate::connection_test::{TestOutcome, TestTarget};
 use crate::error::Error;
 use crate::exec::ExportedValue;
 use crate::prompt::{self, PromptOutcome};
@@ -86,6 +87,13 @@ pub enum ProvidersCommand {
     Activate { provider: String },
     /// Make a configured provider inactive
     Deactivate { provider: String },
+    /// Test a provider's connection with its stored key
+    Test {
+        provider: String,
+        /// Print {"provider", "outcome", "http_status", "latency_ms", "detail"}
+        #[arg(long)]
+        json: bool,
+    },
     /// Set or reset a provider's base URL override
     BaseUrl {
         provider: String,
@@ -156,6 +164,24 @@ pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Erro
         ProvidersCommand::Deactivate { provider } => {
             let provider: Provider = provider.parse()?;
             print_json(&Settings::open(&options)?.set_active(provider, false)?);
+        }
+        ProvidersCommand::Test { provider, json } => {
+            let provider: Provider = provider.parse()?;
+            let target = TestTarget::read(&mut Settings::open(&options)?, provider)?;
+            let result = target.run();
+            if json {
+                print_json(&result);
+            } else {
+                println!(
+                    "{}: {} ({})",
+                    provider.display_name(),
+                    result.outcome.label(),
+                    printable(&result.detail)
+                );
+            }
+            if result.outcome != TestOutcome::Ok {
+                return Err(Error::TestFailed(provider, result.outcome));
+            }
         }
         ProvidersCommand::BaseUrl {
             provider,

@@ -52,6 +52,8 @@ pub enum Error {
         command: String,
         source: std::io::Error,
     },
+    #[error("the connection test of {} failed: {}", .0.display_name(), .1.label())]
+    TestFailed(Provider, crate::connection_test::TestOutcome),
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
     #[error("cannot read the key: {0}")]

@@ -52,6 +52,7 @@ pub mod actor;
 pub mod api_key;
 pub mod base_url;
 pub mod cli;
+pub mod connection_test;
 pub mod console;
 pub mod error;
 pub mod exec;

@@ -63,7 +63,7 @@ fn set_up(sandbox: &Sandbox) {
         .json();
     sandbox
         .run(
-            &["providers", "base-url", "ollama", "http://10.1.2.3:11434"],
+            &["providers", "base-url", "ollama", "http://127.0.0.1:11435"],
             b"",
         )
         .json();
@@ -103,7 +103,7 @@ fn the_command_sees_exactly_the_active_keys_and_base_urls() {
                 ("GEMINI_API_KEY", GEMINI),
                 ("OPENROUTER_API_KEY", OPENROUTER),
                 ("OPENROUTER_BASE_URL", "https://proxy.example/openrouter"),
-                ("OLLAMA_HOST", "http://10.1.2.3:11434"),
+                ("OLLAMA_HOST", "http://127.0.0.1:11435"),
             ]
             .into_iter()
             .map(|(name, value)| (name.to_owned(), value.to_owned()))

@@ -152,12 +152,12 @@ fn base_url_override_with_and_without_a_key() {
     on_each_backend("base_url_override_with_and_without_a_key", |db| {
         let mut settings = open_settings(db);
         let status = settings
-            .set_base_url(Provider::Ollama, Some("http://10.0.0.5:11434/"))
+            .set_base_url(Provider::Ollama, Some("http://127.0.0.1:11436/"))
             .unwrap();
         assert_eq!(status, ProviderStatus::unconfigured(Provider::Ollama));
         assert_eq!(
             settings.base_url(Provider::Ollama).unwrap().as_deref(),
-            Some("http://10.0.0.5:11434")
+            Some("http://127.0.0.1:11436")
         );
 
         settings
@@ -165,13 +165,13 @@ fn base_url_override_with_and_without_a_key() {
             .unwrap();
         assert_eq!(
             settings.base_url(Provider::Ollama).unwrap().as_deref(),
-            Some("http://10.0.0.5:11434"),
+            Some("http://127.0.0.1:11436"),
             "saving a key keeps the base URL"
         );
         settings.delete_key(Provider::Ollama).unwrap();
         assert_eq!(
             settings.base_url(Provider::Ollama).unwrap().as_deref(),
-            Some("http://10.0.0.5:11434"),
+            Some("http://127.0.0.1:11436"),
             "deleting the key keeps the base URL"
         );
         settings.set_base_url(Provider::Ollama, None).unwrap();
