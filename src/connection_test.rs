@@ -94,8 +94,14 @@ fn auth_headers(provider: Provider, key: &SecretString) -> Vec<(&'static str, St
 
 /// Tests `provider` against `base_url` (its default when `None`) with `key`
 /// (Ollama may have none). Blocks for at most [`TIMEOUT`].
-pub fn test_connection(provider: Provider, base_url: Option<&str>, key: Option<&SecretString>) -> TestResult {
-    let base = base_url.unwrap_or(provider.default_base_url()).trim_end_matches('/');
+pub fn test_connection(
+    provider: Provider,
+    base_url: Option<&str>,
+    key: Option<&SecretString>,
+) -> TestResult {
+    let base = base_url
+        .unwrap_or(provider.default_base_url())
+        .trim_end_matches('/');
     let url = format!("{base}{}", provider.test_path());
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
@@ -138,7 +144,10 @@ pub fn test_connection(provider: Provider, base_url: Option<&str>, key: Option<&
             };
             let mut detail = format!("HTTP {status} in {latency_ms} ms");
             if outcome == TestOutcome::Ok {
-                if let Some(credit) = (provider == Provider::OpenRouter).then(|| openrouter_credit(&body)).flatten() {
+                if let Some(credit) = (provider == Provider::OpenRouter)
+                    .then(|| openrouter_credit(&body))
+                    .flatten()
+                {
                     detail.push_str(&format!("; credit left: {credit}"));
                 }
             } else if let Some(message) = error_message(&body) {
@@ -161,7 +170,9 @@ fn describe_transport_error(error: &ureq::Error) -> String {
         ureq::Error::Timeout(_) => format!("no answer within {} s", TIMEOUT.as_secs()),
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::ConnectionFailed => "connection failed".to_owned(),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused".to_owned()
+        }
         other => other.to_string(),
     }
 }
@@ -210,7 +221,8 @@ mod tests {
     #[test]
     fn error_messages_and_credit_are_read_from_json() {
         assert_eq!(
-            error_message(r#"{"error":{"message":"Incorrect API key provided","type":"invalid"}}"#).as_deref(),
+            error_message(r#"{"error":{"message":"Incorrect API key provided","type":"invalid"}}"#)
+                .as_deref(),
             Some("Incorrect API key provided")
         );
         assert_eq!(error_message("not json"), None);
@@ -227,7 +239,10 @@ mod tests {
     #[test]
     fn an_echoed_key_is_scrubbed() {
         let key = SecretString::from("sk-echoed".to_owned());
-        assert_eq!(scrub_key("bad key sk-echoed!", Some(&key)), "bad key [key]!");
+        assert_eq!(
+            scrub_key("bad key sk-echoed!", Some(&key)),
+            "bad key [key]!"
+        );
     }
 }
 
@@ -252,7 +267,10 @@ impl std::fmt::Debug for TestTarget {
 impl TestTarget {
     /// Reads what testing `provider` needs. A provider without a key cannot
     /// be tested, except Ollama, which is tested without one.
-    pub fn read(settings: &mut crate::settings::Settings, provider: Provider) -> Result<Self, crate::error::Error> {
+    pub fn read(
+        settings: &mut crate::settings::Settings,
+        provider: Provider,
+    ) -> Result<Self, crate::error::Error> {
         let key = settings.read_key(provider)?;
         if key.is_none() && provider != Provider::Ollama {
             return Err(crate::error::Error::NotConfigured(provider));

@@ -5,7 +5,8 @@ use llm_settings::secret::{ENVELOPE_VERSION, Envelope, MasterKey, open, seal, se
 use secrecy::{ExposeSecret, SecretString};
 
 /// The bytes 0x00 to 0x3f, as a key file holds them.
-const MASTER_KEY_BASE64: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+const MASTER_KEY_BASE64: &str =
+    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 const KEY_ID: &str = "f3cb67d372dd0dcb";
 const PROVIDER: Provider = Provider::Anthropic;
 /// The bytes 0xa0 to 0xaf.

@@ -1,6 +1,7 @@
 //! Test support: a database of its own for every test, on SQLite and PostgreSQL, and the binary in a sandbox.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod pty;
 
 use std::fs;
