@@ -214,38 +214,6 @@ fn scrub_key(text: &str, key: Option<&SecretString>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_messages_and_credit_are_read_from_json() {
-        assert_eq!(
-            error_message(r#"{"error":{"message":"Incorrect API key provided","type":"invalid"}}"#)
-                .as_deref(),
-            Some("Incorrect API key provided")
-        );
-        assert_eq!(error_message("not json"), None);
-        assert_eq!(
-            openrouter_credit(r#"{"data":{"label":"x","limit_remaining":12.5}}"#).as_deref(),
-            Some("$12.5")
-        );
-        assert_eq!(
-            openrouter_credit(r#"{"data":{"limit_remaining":null}}"#).as_deref(),
-            Some("no limit")
-        );
-    }
-
-    #[test]
-    fn an_echoed_key_is_scrubbed() {
-        let key = SecretString::from("sk-echoed".to_owned());
-        assert_eq!(
-            scrub_key("bad key sk-echoed!", Some(&key)),
-            "bad key [key]!"
-        );
-    }
-}
-
 /// What a test needs, read from the store: the provider, its base URL
 /// override and its key. Reading it is quick; running it may take [`TIMEOUT`].
 pub struct TestTarget {
@@ -285,5 +253,37 @@ impl TestTarget {
     /// Sends the request.
     pub fn run(&self) -> TestResult {
         test_connection(self.provider, self.base_url.as_deref(), self.key.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_and_credit_are_read_from_json() {
+        assert_eq!(
+            error_message(r#"{"error":{"message":"Incorrect API key provided","type":"invalid"}}"#)
+                .as_deref(),
+            Some("Incorrect API key provided")
+        );
+        assert_eq!(error_message("not json"), None);
+        assert_eq!(
+            openrouter_credit(r#"{"data":{"label":"x","limit_remaining":12.5}}"#).as_deref(),
+            Some("$12.5")
+        );
+        assert_eq!(
+            openrouter_credit(r#"{"data":{"limit_remaining":null}}"#).as_deref(),
+            Some("no limit")
+        );
+    }
+
+    #[test]
+    fn an_echoed_key_is_scrubbed() {
+        let key = SecretString::from("sk-echoed".to_owned());
+        assert_eq!(
+            scrub_key("bad key sk-echoed!", Some(&key)),
+            "bad key [key]!"
+        );
     }
 }
