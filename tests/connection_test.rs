@@ -23,9 +23,12 @@ fn settings_with(db: &TestDb, provider: Provider, key: Option<&str>, base_url: &
     settings
 }
 
+/// Header names and values, `{KEY}` standing for the key.
+type ExpectedHeaders = &'static [(&'static str, &'static str)];
+
 #[test]
 fn each_provider_sends_its_request_with_the_key_in_a_header_only() {
-    let cases: [(Provider, &str, &[(&str, &str)]); 5] = [
+    let cases: [(Provider, &str, ExpectedHeaders); 5] = [
         (
             Provider::OpenAi,
             "/prefix/v1/models",
