@@ -179,3 +179,40 @@ fn a_fault_at_start_prints_one_line_and_leaves_the_terminal_alone() {
         "the console entered the alternate screen"
     );
 }
+
+#[test]
+fn the_console_stays_responsive_while_a_test_waits_for_a_silent_server() {
+    use common::http::{Answer, TestServer};
+    let server = TestServer::start(Answer::Silence);
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    sandbox
+        .run(
+            &["providers", "set", "openai"],
+            b"sk-proj-SILENTsilent000000000000",
+        )
+        .json();
+    sandbox
+        .run(
+            &["providers", "base-url", "openai", &server.base_url()],
+            b"",
+        )
+        .json();
+    let mut term = console(&sandbox);
+    term.wait_for("Ollama");
+    term.send(b"t");
+    term.wait_for("testing OpenAI");
+    server.next_request();
+    // While the request hangs, the console answers keys and saves keys.
+    term.send(DOWN);
+    term.send(ENTER);
+    term.wait_for("Key for Google Gemini");
+    term.type_text("AIzaSyRESPONSIVEresponsive00000000");
+    term.send(ENTER);
+    term.wait_for("Saved the key of Google Gemini");
+    term.send(b"?");
+    term.wait_for("show or hide this help");
+    term.send(b"?");
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0, "quit did not wait for the test");
+}

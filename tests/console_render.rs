@@ -233,3 +233,56 @@ fn a_typed_or_pasted_key_appears_in_no_rendered_buffer() {
         }
     }
 }
+
+#[test]
+fn connection_test_outcomes_in_the_rows() {
+    use llm_settings::connection_test::{TestOutcome, TestResult};
+    let mut app = app(mixed());
+    let at = NaiveDate::from_ymd_opt(2026, 11, 26)
+        .unwrap()
+        .and_hms_opt(10, 15, 0)
+        .unwrap();
+    let outcomes = [
+        (
+            Provider::OpenAi,
+            TestOutcome::Ok,
+            Some(200),
+            "HTTP 200 in 180 ms",
+        ),
+        (
+            Provider::Anthropic,
+            TestOutcome::Unauthorized,
+            Some(401),
+            "HTTP 401 in 95 ms: invalid x-api-key",
+        ),
+        (
+            Provider::OpenRouter,
+            TestOutcome::Unexpected,
+            Some(500),
+            "HTTP 500 in 40 ms",
+        ),
+        (
+            Provider::Ollama,
+            TestOutcome::Unreachable,
+            None,
+            "connection refused",
+        ),
+    ];
+    for (provider, outcome, http_status, detail) in outcomes {
+        let result = TestResult {
+            provider,
+            outcome,
+            http_status,
+            latency_ms: 0,
+            detail: detail.into(),
+        };
+        app.update(Event::Worker(WorkerEvent {
+            outcome: Outcome::Tested(result, at),
+            providers: None,
+        }));
+    }
+    app.testing.insert(Provider::Gemini);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!(snapshot(&app, 80, 24));
+}

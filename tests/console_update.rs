@@ -157,7 +157,7 @@ fn typing_and_saving_a_key_sends_it_with_the_revision_seen() {
         }
         other => panic!("expected a save, got {other:?}"),
     }
-    assert_eq!(app.busy.as_deref(), Some("saving the key of OpenAI"));
+    assert_eq!(app.busy().as_deref(), Some("saving the key of OpenAI"));
     // Keys while the save is on its way are not lost into the field.
     assert!(app.update(key(KeyCode::Char('x'))).is_none());
     let Mode::EditKey(dialog) = &app.mode else {
@@ -171,7 +171,7 @@ fn typing_and_saving_a_key_sends_it_with_the_revision_seen() {
     after[0].revision = 4;
     app.update(answer(Outcome::Saved(Provider::OpenAi), Some(after)));
     assert!(matches!(app.mode, Mode::Browse));
-    assert_eq!(app.busy, None);
+    assert_eq!(app.busy(), None);
     assert_eq!(
         app.providers[0].status.key_hint.as_deref(),
         Some("sk-...newW")
@@ -283,9 +283,9 @@ fn space_toggles_a_configured_provider_and_explains_otherwise() {
         app.update(key(KeyCode::Char(' '))),
         Some(Command::SetActive(Provider::OpenAi, false))
     ));
-    assert_eq!(app.busy.as_deref(), Some("deactivating OpenAI"));
+    assert_eq!(app.busy().as_deref(), Some("deactivating OpenAI"));
     app.update(answer(Outcome::Activated(Provider::OpenAi, false), None));
-    assert_eq!(app.busy, None);
+    assert_eq!(app.busy(), None);
     assert_eq!(
         app.message.as_ref().unwrap().text,
         "OpenAI is now inactive."
@@ -427,4 +427,60 @@ fn resize_redraws_and_key_release_events_are_ignored() {
     release.kind = crossterm::event::KeyEventKind::Release;
     app.update(Event::Terminal(TerminalEvent::Key(release)));
     assert!(app.is_running());
+}
+
+#[test]
+fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
+    use llm_settings::connection_test::{TestOutcome, TestResult};
+    let mut app = app();
+    assert!(matches!(
+        app.update(key(KeyCode::Char('t'))),
+        Some(Command::Test(Provider::OpenAi))
+    ));
+    assert!(app.testing.contains(&Provider::OpenAi));
+    assert_eq!(app.busy().as_deref(), Some("testing OpenAI"));
+    // A second t while it runs starts nothing more.
+    assert!(app.update(key(KeyCode::Char('t'))).is_none());
+
+    // The console goes on: move, toggle another provider, open and close a dialog.
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.selected, 2);
+    assert!(matches!(
+        app.update(key(KeyCode::Char(' '))),
+        Some(Command::SetActive(Provider::Anthropic, true))
+    ));
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(app.mode, Mode::EditKey(_)));
+    app.update(key(KeyCode::Esc));
+
+    // A provider without a key cannot be tested, except Ollama.
+    app.update(key(KeyCode::Up));
+    assert!(app.update(key(KeyCode::Char('t'))).is_none());
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    assert!(matches!(
+        app.update(key(KeyCode::Char('t'))),
+        Some(Command::Test(Provider::Ollama))
+    ));
+
+    let at = NaiveDate::from_ymd_opt(2026, 11, 26)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    let result = TestResult {
+        provider: Provider::OpenAi,
+        outcome: TestOutcome::Unauthorized,
+        http_status: Some(401),
+        latency_ms: 80,
+        detail: "HTTP 401 in 80 ms".into(),
+    };
+    app.update(answer(Outcome::Tested(result.clone(), at), None));
+    assert!(!app.testing.contains(&Provider::OpenAi));
+    assert_eq!(app.tests[&Provider::OpenAi].result, result);
+    assert_eq!(app.tests[&Provider::OpenAi].at, at);
+    let message = app.message.as_ref().unwrap();
+    assert_eq!(message.severity, Severity::Error);
+    assert_eq!(message.text, "OpenAI: refused (HTTP 401 in 80 ms)");
 }

@@ -1,5 +1,8 @@
 //! The console's state and its one `update` function: events in, commands for the worker out.
 
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::NaiveDateTime;
 use crossterm::event::{Event as TerminalEvent, KeyEvent, KeyEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -10,7 +13,9 @@ use super::keys::{self, Action, ConfirmAction, DialogAction};
 use super::worker::{Command, Outcome, WorkerEvent};
 use crate::api_key::validate_key;
 use crate::base_url::validate_base_url;
+use crate::connection_test::{TestOutcome, TestResult};
 use crate::provider::Provider;
+use crate::sanitize::printable;
 use crate::status::ProviderState;
 
 /// Everything that can happen to the console.
@@ -69,6 +74,14 @@ pub struct Message {
     pub text: String,
 }
 
+/// The last connection test of a provider in this session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestRecord {
+    pub result: TestResult,
+    /// When it finished, UTC.
+    pub at: NaiveDateTime,
+}
+
 /// The whole state of the console. Drawing reads it; only `update` changes it.
 #[derive(Debug)]
 pub struct App {
@@ -78,11 +91,15 @@ pub struct App {
     pub selected: usize,
     pub mode: Mode,
     pub message: Option<Message>,
-    /// What the worker is doing, while it is.
-    pub busy: Option<String>,
+    /// What the worker has been asked to do and not yet answered, oldest
+    /// first (it answers in order). Connection tests are in `testing`.
+    pub pending: VecDeque<String>,
     /// False under `NO_COLOR`: styles use bold and reverse video only.
     pub color: bool,
-    in_flight: usize,
+    /// The last test of each provider, remembered for the session.
+    pub tests: BTreeMap<Provider, TestRecord>,
+    /// Providers whose test is running.
+    pub testing: BTreeSet<Provider>,
     running: bool,
     dirty: bool,
 }
@@ -95,9 +112,10 @@ impl App {
             selected: 0,
             mode: Mode::Browse,
             message: None,
-            busy: None,
+            pending: VecDeque::new(),
             color,
-            in_flight: 0,
+            tests: BTreeMap::new(),
+            testing: BTreeSet::new(),
             running: true,
             dirty: true,
         }
@@ -137,9 +155,21 @@ impl App {
     }
 
     fn send(&mut self, busy: String, command: Command) -> Option<Command> {
-        self.in_flight += 1;
-        self.busy = Some(busy);
+        self.pending.push_back(busy);
         Some(command)
+    }
+
+    /// What the status line shows as under way: the command the worker is
+    /// on, else the connection tests still running.
+    pub fn busy(&self) -> Option<String> {
+        if let Some(first) = self.pending.front() {
+            return Some(first.clone());
+        }
+        if self.testing.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = self.testing.iter().map(|p| p.display_name()).collect();
+        Some(format!("testing {}", names.join(", ")))
     }
 
     /// Applies one event; returns the work for the worker, if any.
@@ -237,6 +267,24 @@ impl App {
                     saving: false,
                 });
                 None
+            }
+            Action::Test => {
+                let state = state?;
+                let provider = state.status.provider;
+                if !state.status.is_configured && provider != Provider::Ollama {
+                    self.warn(format!(
+                        "{} has no key to test; press Enter to set one.",
+                        provider.display_name()
+                    ));
+                    return None;
+                }
+                if !self.testing.insert(provider) {
+                    return None;
+                }
+                self.send(
+                    format!("testing {}", provider.display_name()),
+                    Command::Test(provider),
+                )
             }
             Action::ToggleActive => {
                 let state = state?;
@@ -412,9 +460,8 @@ impl App {
 
     fn on_worker(&mut self, event: WorkerEvent) {
         self.dirty = true;
-        self.in_flight = self.in_flight.saturating_sub(1);
-        if self.in_flight == 0 {
-            self.busy = None;
+        if !matches!(event.outcome, Outcome::Tested(..) | Outcome::TestNotRun(..)) {
+            self.pending.pop_front();
         }
         if let Some(providers) = event.providers {
             self.providers = providers;
@@ -467,6 +514,26 @@ impl App {
                         provider.display_name()
                     )),
                 }
+            }
+            Outcome::Tested(result, at) => {
+                let provider = result.provider;
+                self.testing.remove(&provider);
+                let text = format!(
+                    "{}: {} ({})",
+                    provider.display_name(),
+                    result.outcome.label(),
+                    printable(&result.detail)
+                );
+                if result.outcome == TestOutcome::Ok {
+                    self.inform(text);
+                } else {
+                    self.warn(text);
+                }
+                self.tests.insert(provider, TestRecord { result, at });
+            }
+            Outcome::TestNotRun(provider, text) => {
+                self.testing.remove(&provider);
+                self.warn(text);
             }
             Outcome::Failed(provider, text) => {
                 match &mut self.mode {

@@ -8,6 +8,7 @@ pub enum Action {
     MoveUp,
     MoveDown,
     SetKey,
+    Test,
     ToggleActive,
     Delete,
     EditBaseUrl,
@@ -45,6 +46,12 @@ pub const BROWSE: &[Binding<Action>] = &[
         action: Action::SetKey,
         footer: Some("set"),
         help: "set or replace the selected provider's key",
+    },
+    Binding {
+        keys: &[KeyCode::Char('t')],
+        action: Action::Test,
+        footer: Some("test"),
+        help: "test the selected provider's connection with its key",
     },
     Binding {
         keys: &[KeyCode::Char(' ')],

@@ -3,7 +3,10 @@
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread;
 
+use chrono::{NaiveDateTime, Utc};
 use secrecy::SecretString;
+
+use crate::connection_test::{TestResult, TestTarget};
 
 use crate::error::Error;
 use crate::provider::Provider;
@@ -24,6 +27,9 @@ pub enum Command {
     DeleteKey(Provider),
     SetActive(Provider, bool),
     SetBaseUrl(Provider, Option<String>),
+    /// Test the connection; it runs on a thread of its own, so that a
+    /// server that never answers holds up nothing else.
+    Test(Provider),
 }
 
 impl std::fmt::Debug for Command {
@@ -41,6 +47,7 @@ impl std::fmt::Debug for Command {
             Command::DeleteKey(provider) => write!(f, "DeleteKey({provider})"),
             Command::SetActive(provider, active) => write!(f, "SetActive({provider}, {active})"),
             Command::SetBaseUrl(provider, url) => write!(f, "SetBaseUrl({provider}, {url:?})"),
+            Command::Test(provider) => write!(f, "Test({provider})"),
         }
     }
 }
@@ -55,6 +62,10 @@ pub enum Outcome {
     Deleted(Provider),
     Activated(Provider, bool),
     BaseUrlSet(Provider, Option<String>),
+    /// A connection test finished, at this time (UTC).
+    Tested(TestResult, NaiveDateTime),
+    /// A connection test could not start (no key, a database error).
+    TestNotRun(Provider, String),
     /// The command failed; the message is one printable line.
     Failed(Option<Provider>, String),
 }
@@ -84,13 +95,48 @@ pub fn spawn<M: Send + 'static>(
                 reopen,
             };
             for command in commands {
-                let event = worker.run(command);
+                let event = match command {
+                    Command::Test(provider) => match worker.test_target(provider) {
+                        Ok(target) => {
+                            let answer = answer.clone();
+                            let spawned = thread::Builder::new()
+                                .name("llm-settings-test".into())
+                                .spawn(move || {
+                                    let result = target.run();
+                                    let at = Utc::now().naive_utc();
+                                    let _ = answer.send(wrap(WorkerEvent {
+                                        outcome: Outcome::Tested(result, at),
+                                        providers: None,
+                                    }));
+                                });
+                            match spawned {
+                                Ok(_) => continue,
+                                Err(error) => WorkerEvent {
+                                    outcome: Outcome::TestNotRun(
+                                        provider,
+                                        one_line(&error.to_string()),
+                                    ),
+                                    providers: None,
+                                },
+                            }
+                        }
+                        Err(event) => event,
+                    },
+                    command => worker.run(command),
+                };
                 if answer.send(wrap(event)).is_err() {
                     break;
                 }
             }
         })
         .expect("the system can start a thread")
+}
+
+fn failure(provider: Option<Provider>, text: &str) -> WorkerEvent {
+    WorkerEvent {
+        outcome: Outcome::Failed(provider, one_line(text)),
+        providers: None,
+    }
 }
 
 struct Worker {
@@ -100,10 +146,34 @@ struct Worker {
 }
 
 impl Worker {
+    fn settings(&mut self) -> Result<&mut Settings, Error> {
+        if self.settings.is_none() {
+            self.settings = Some(Settings::open(&self.reopen)?);
+        }
+        Ok(self.settings.as_mut().expect("opened above"))
+    }
+
+    /// Reads what a connection test needs; a failure is the answer.
+    fn test_target(&mut self, provider: Provider) -> Result<TestTarget, WorkerEvent> {
+        let target = self
+            .settings()
+            .and_then(|settings| TestTarget::read(settings, provider));
+        target.map_err(|error| {
+            if matches!(error, Error::Store(_)) {
+                self.settings = None;
+            }
+            WorkerEvent {
+                outcome: Outcome::TestNotRun(provider, one_line(&error.to_string())),
+                providers: None,
+            }
+        })
+    }
+
     fn run(&mut self, command: Command) -> WorkerEvent {
         let provider = match &command {
             Command::Reload => None,
-            Command::SaveKey { provider, .. }
+            Command::Test(provider)
+            | Command::SaveKey { provider, .. }
             | Command::DeleteKey(provider)
             | Command::SetActive(provider, _)
             | Command::SetBaseUrl(provider, _) => Some(*provider),
@@ -115,19 +185,13 @@ impl Worker {
                     // The connection may be broken; connect again next time.
                     self.settings = None;
                 }
-                WorkerEvent {
-                    outcome: Outcome::Failed(provider, one_line(&error.to_string())),
-                    providers: None,
-                }
+                failure(provider, &error.to_string())
             }
         }
     }
 
     fn try_run(&mut self, command: Command) -> Result<WorkerEvent, Error> {
-        if self.settings.is_none() {
-            self.settings = Some(Settings::open(&self.reopen)?);
-        }
-        let settings = self.settings.as_mut().expect("opened above");
+        let settings = self.settings()?;
         let outcome = match command {
             Command::Reload => Outcome::Reloaded,
             Command::SaveKey {
@@ -149,6 +213,12 @@ impl Worker {
             Command::SetBaseUrl(provider, url) => {
                 settings.set_base_url(provider, url.as_deref())?;
                 Outcome::BaseUrlSet(provider, url)
+            }
+            // `spawn` runs tests on threads of their own; run here, a test
+            // would only hold up the commands behind it.
+            Command::Test(provider) => {
+                let result = TestTarget::read(settings, provider)?.run();
+                Outcome::Tested(result, Utc::now().naive_utc())
             }
         };
         let providers = settings.states()?;

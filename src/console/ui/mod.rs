@@ -94,24 +94,36 @@ fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             Some(url) => Span::raw(printable(url)),
             None => Span::styled("default", theme.dim()),
         };
-        Line::from(vec![Span::raw(format!(" {name}: base URL ")), url])
+        let mut spans = vec![Span::raw(format!(" {name}: base URL ")), url];
+        if let Some(record) = app.tests.get(&state.status.provider) {
+            spans.push(Span::raw(format!(
+                "; tested {}: {}",
+                record.at.format("%H:%M"),
+                printable(&record.result.detail)
+            )));
+        }
+        Line::from(spans)
     };
     frame.render_widget(line, area);
 }
 
+/// The last message, then what is under way.
 fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
-    let line = if let Some(busy) = &app.busy {
-        Line::styled(format!(" … {busy}"), theme.warning())
-    } else if let Some(message) = &app.message {
+    let mut spans = Vec::new();
+    if let Some(message) = &app.message {
         let style = match message.severity {
             Severity::Info => theme.good(),
             Severity::Error => theme.error(),
         };
-        Line::styled(format!(" {}", printable(&message.text)), style)
-    } else {
-        Line::default()
-    };
-    frame.render_widget(line, area);
+        spans.push(Span::styled(
+            format!(" {}", printable(&message.text)),
+            style,
+        ));
+    }
+    if let Some(busy) = app.busy() {
+        spans.push(Span::styled(format!(" … {busy}"), theme.warning()));
+    }
+    frame.render_widget(Line::from(spans), area);
 }
 
 fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use super::Theme;
+use crate::connection_test::TestOutcome;
 use crate::console::app::App;
 use crate::sanitize::printable;
 use crate::status::ProviderState;
@@ -15,20 +16,24 @@ const FULL_WIDTH: u16 = 72;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let full = area.width >= FULL_WIDTH;
-    let mut header = vec!["Provider", "Key", "Active", "Hint"];
+    let mut header = vec!["Provider", "Key", "Active", "Hint", "Test"];
     let mut widths = vec![
         Constraint::Length(13),
-        Constraint::Length(10),
+        Constraint::Length(7),
         Constraint::Length(6),
-        Constraint::Length(11),
+        Constraint::Length(10),
+        Constraint::Length(9),
     ];
     if full {
-        header.extend(["Changed (UTC)", "By"]);
-        widths.extend([Constraint::Length(16), Constraint::Fill(1)]);
+        header.extend(["Changed UTC", "By"]);
+        widths.extend([Constraint::Length(11), Constraint::Fill(1)]);
     } else {
-        widths[3] = Constraint::Fill(1);
+        widths[4] = Constraint::Fill(1);
     }
-    let rows = app.providers.iter().map(|state| row(state, full, theme));
+    let rows = app
+        .providers
+        .iter()
+        .map(|state| row(app, state, full, theme));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title()))
         .block(Block::bordered().title(" Providers "))
@@ -39,10 +44,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn row(state: &ProviderState, full: bool, theme: Theme) -> Row<'static> {
+fn row(app: &App, state: &ProviderState, full: bool, theme: Theme) -> Row<'static> {
     let status = &state.status;
     let key = if state.fault.is_some() {
-        Cell::from(Span::styled("unreadable", theme.error()))
+        Cell::from(Span::styled("broken", theme.error()))
     } else if status.is_configured {
         Cell::from(Span::styled("set", theme.good()))
     } else {
@@ -54,17 +59,28 @@ fn row(state: &ProviderState, full: bool, theme: Theme) -> Row<'static> {
         Cell::from(Span::styled("no", theme.dim()))
     };
     let hint = Cell::from(printable(status.key_hint.as_deref().unwrap_or("-")));
+    let test = if app.testing.contains(&status.provider) {
+        Cell::from(Span::styled("…", theme.warning()))
+    } else {
+        match app.tests.get(&status.provider) {
+            Some(record) if record.result.outcome == TestOutcome::Ok => {
+                Cell::from(Span::styled(record.result.outcome.label(), theme.good()))
+            }
+            Some(record) => Cell::from(Span::styled(record.result.outcome.label(), theme.error())),
+            None => Cell::from(Span::styled("-", theme.dim())),
+        }
+    };
     let mut cells = vec![
         Cell::from(status.provider.display_name()),
         key,
         active,
         hint,
+        test,
     ];
     if full {
-        let changed = state.changed_at.map_or_else(
-            || "-".to_owned(),
-            |at| at.format("%Y-%m-%d %H:%M").to_string(),
-        );
+        let changed = state
+            .changed_at
+            .map_or_else(|| "-".to_owned(), |at| at.format("%m-%d %H:%M").to_string());
         cells.push(Cell::from(changed));
         cells.push(Cell::from(Line::from(printable(
             state.changed_by.as_deref().unwrap_or("-"),
