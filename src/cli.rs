@@ -48,6 +48,19 @@ pub enum Command {
     /// Manage the providers' API keys
     #[command(subcommand)]
     Providers(ProvidersCommand),
+    /// Re-encrypt every stored key under a new master key
+    ///
+    /// Make the new key file first, e.g.
+    /// (umask 077; head -c 64 /dev/urandom | base64 -w 0 > new.key);
+    /// afterwards load the master key from it instead of the old one.
+    RotateKey {
+        /// The file holding the new master key (base64 of 64 bytes, mode 0600)
+        #[arg(long, value_name = "PATH")]
+        new_key_file: PathBuf,
+        /// Check that every key can be re-encrypted, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Run a command with the active providers' keys in its environment
     ///
     /// Sets OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY,
@@ -197,6 +210,44 @@ pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Erro
             let status = Settings::open(&options)?.set_base_url(provider, url.as_deref())?;
             print_json(&status);
         }
+    }
+    Ok(())
+}
+
+/// Re-encrypts every stored key under the master key in `new_key_file`.
+pub fn rotate_key(
+    global: &GlobalOptions,
+    new_key_file: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), Error> {
+    let new_key = crate::secret::load_key_file(new_key_file)?;
+    let mut settings = Settings::open(&global.open_options())?;
+    let rotation = settings.rotate_master_key(new_key, dry_run)?;
+    let names: Vec<&str> = rotation
+        .providers
+        .iter()
+        .map(|p| p.display_name())
+        .collect();
+    let which = if names.is_empty() {
+        "no stored keys".to_owned()
+    } else {
+        format!("the keys of {}", names.join(", "))
+    };
+    if rotation.dry_run {
+        println!(
+            "Would re-encrypt {which} from master key {} to {}; nothing was changed.",
+            rotation.old_key, rotation.new_key
+        );
+    } else {
+        println!(
+            "Re-encrypted {which} from master key {} to {}.",
+            rotation.old_key, rotation.new_key
+        );
+        println!(
+            "From now on load the master key from {} (--key-file, $LLM_SETTINGS_KEY_FILE, or replace {}), and keep the old key until its backups are gone.",
+            new_key_file.display(),
+            settings.master_key_origin()
+        );
     }
     Ok(())
 }

@@ -37,6 +37,18 @@ pub enum Error {
         provider: Provider,
         source: OpenError,
     },
+    #[error(
+        "rotation stopped: the key of {} does not open under the current master key ({source}); nothing was changed",
+        .provider.display_name()
+    )]
+    RotationStopped {
+        provider: Provider,
+        source: OpenError,
+    },
+    #[error("the new master key is the current one (id {0}); nothing was changed")]
+    SameMasterKey(KeyId),
+    #[error("the database holds a row for an unknown provider {}", printable(.0))]
+    UnknownProviderRow(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(

@@ -17,6 +17,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Providers(command)) => cli::run(&cli.global, command),
         Some(Command::Exec { only, command }) => cli::exec(&cli.global, &only, &command),
+        Some(Command::RotateKey {
+            new_key_file,
+            dry_run,
+        }) => cli::rotate_key(&cli.global, &new_key_file, dry_run),
         None => llm_settings::console::run(&cli.global.open_options()),
     };
     match result {

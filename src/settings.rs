@@ -15,7 +15,9 @@ use crate::error::Error;
 use crate::provider::Provider;
 use crate::secret::{self, Envelope, KeyId, KeyOrigin, KeySource, MasterKey, load_master_key};
 use crate::status::{ProviderState, ProviderStatus};
-use crate::store::{ActiveChange, AuditRow, ConfigRow, DatabaseLocation, Store};
+use crate::store::{
+    ActiveChange, AuditEntry, AuditRow, ConfigRow, DatabaseLocation, ResealError, Store,
+};
 
 /// Where to find the database and the master key, and who is acting.
 /// Every field left `None` falls back to the environment and the defaults.
@@ -27,6 +29,16 @@ pub struct OpenOptions {
     pub key_file: Option<PathBuf>,
     /// Who is recorded with changes; else `$SUDO_USER`/`$USER` and `$SSH_CONNECTION`.
     pub actor: Option<Actor>,
+}
+
+/// What a master key rotation did (or, in a dry run, would do).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    /// The providers whose keys were re-encrypted, in display order.
+    pub providers: Vec<Provider>,
+    pub old_key: KeyId,
+    pub new_key: KeyId,
+    pub dry_run: bool,
 }
 
 /// What a save that checks the revision did.
@@ -263,6 +275,72 @@ impl Settings {
         secret::open(&self.master_key, provider, &bytes)
             .map(Some)
             .map_err(|source| Error::Undecryptable { provider, source })
+    }
+
+    /// Re-encrypts every stored key under `new_key` in one transaction. Each
+    /// value is opened with the current master key, sealed with the new one,
+    /// and opened again before anything is written; a value that does not
+    /// open stops the rotation and changes nothing. One audit entry records
+    /// it. With `dry_run`, everything is checked and nothing is written.
+    /// Afterwards this handle uses the new key.
+    pub fn rotate_master_key(
+        &mut self,
+        new_key: MasterKey,
+        dry_run: bool,
+    ) -> Result<Rotation, Error> {
+        let old_id = self.master_key.id();
+        if new_key.id() == old_id {
+            return Err(Error::SameMasterKey(old_id));
+        }
+        let detail = format!("master key {old_id} -> {}", new_key.id());
+        let Settings {
+            store,
+            master_key,
+            actor,
+            ..
+        } = self;
+        let audit = AuditEntry {
+            actor: actor.as_str(),
+            action: "rotate-key",
+            provider: "*",
+            key_hint: None,
+            detail: Some(&detail),
+        };
+        let resealed = store.reseal_all(actor.as_str(), &audit, dry_run, |id, bytes| {
+            let provider: Provider = id
+                .parse()
+                .map_err(|_| Error::UnknownProviderRow(id.to_owned()))?;
+            let stopped = |source| Error::RotationStopped { provider, source };
+            let key = secret::open(master_key, provider, bytes).map_err(stopped)?;
+            let sealed = secret::seal(&new_key, provider, &key);
+            let check = secret::open(&new_key, provider, &sealed).map_err(stopped)?;
+            if check.expose_secret() != key.expose_secret() {
+                return Err(stopped(secret::OpenError::Tampered));
+            }
+            Ok(sealed)
+        });
+        let providers = match resealed {
+            Ok(ids) => {
+                let mut providers: Vec<Provider> =
+                    ids.iter().filter_map(|id| id.parse().ok()).collect();
+                providers.sort();
+                providers
+            }
+            Err(ResealError::Value(error)) => return Err(error),
+            Err(ResealError::Database(error)) => return Err(error.into()),
+            // reseal_all turns its dry run's rollback into Ok.
+            Err(ResealError::DryRun(_)) => unreachable!("reseal_all returns a dry run as Ok"),
+        };
+        let new_id = new_key.id();
+        if !dry_run {
+            self.master_key = new_key;
+        }
+        Ok(Rotation {
+            providers,
+            old_key: old_id,
+            new_key: new_id,
+            dry_run,
+        })
     }
 
     /// The audit trail, oldest first.

@@ -162,6 +162,16 @@ pub fn load_master_key(source: KeySource, values_exist: bool) -> Result<LoadedKe
     }
 }
 
+/// Loads the master key of a key file that must exist, with the same checks
+/// as every other key file (mode 0600, base64 of 64 bytes).
+pub fn load_key_file(path: &Path) -> Result<MasterKey, MasterKeyError> {
+    let text = read_key_file(path)?;
+    MasterKey::from_base64(&text).map_err(|reason| MasterKeyError::Invalid {
+        origin: KeyOrigin::Flag(path.to_owned()),
+        reason,
+    })
+}
+
 /// Reads a key file, refusing one that group or others may read.
 fn read_key_file(path: &Path) -> Result<Zeroizing<String>, MasterKeyError> {
     let read_error = |source| MasterKeyError::Read {

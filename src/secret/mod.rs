@@ -7,6 +7,6 @@ mod master_key;
 pub use envelope::{ENVELOPE_VERSION, Envelope, OpenError, open, seal, seal_with_nonce};
 pub use key_source::{
     KEY_FILE_VAR, KeyOrigin, KeySource, LoadedKey, MASTER_KEY_VAR, MasterKeyError,
-    default_key_file, generate_key_file, load_master_key,
+    default_key_file, generate_key_file, load_key_file, load_master_key,
 };
 pub use master_key::{KeyId, MasterKey, MasterKeyParseError};

@@ -17,7 +17,7 @@ use connection::DbConnection;
 pub use connection::SQLITE_BUSY_TIMEOUT_MS;
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
 pub use models::{AuditRow, ConfigRow};
-pub use queries::ActiveChange;
+pub use queries::{ActiveChange, AuditEntry};
 use queries::{postgres, sqlite};
 
 /// A failure of the database. Messages never hold a password or a key.
@@ -184,5 +184,57 @@ impl Store {
         Ok(in_write_transaction!(self, |conn, q| q::set_base_url(
             conn, provider, base_url, actor
         ))?)
+    }
+
+    /// Replaces every sealed value in one write transaction: `reseal` gets
+    /// each provider id and its stored bytes and returns the new bytes, or an
+    /// error that rolls everything back. `audit` is appended in the same
+    /// transaction. With `dry_run`, `reseal` runs on every value and the
+    /// transaction is rolled back. Returns the providers whose values were
+    /// resealed.
+    pub fn reseal_all<E>(
+        &mut self,
+        actor: &str,
+        audit: &AuditEntry<'_>,
+        dry_run: bool,
+        mut reseal: impl FnMut(&str, &[u8]) -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<String>, ResealError<E>> {
+        let result = in_write_transaction!(self, |conn, q| {
+            let mut done = Vec::new();
+            for row in q::all_rows(conn)? {
+                let Some(old) = row.encrypted_key.as_deref() else {
+                    continue;
+                };
+                let new = reseal(&row.provider, old).map_err(ResealError::Value)?;
+                q::replace_sealed(conn, &row.provider, &new, actor)?;
+                done.push(row.provider);
+            }
+            q::record(conn, audit)?;
+            if dry_run {
+                return Err(ResealError::DryRun(done));
+            }
+            Ok(done)
+        });
+        match result {
+            Err(ResealError::DryRun(done)) => Ok(done),
+            other => other,
+        }
+    }
+}
+
+/// Why [`Store::reseal_all`] changed nothing.
+#[derive(Debug)]
+pub enum ResealError<E> {
+    Database(StoreError),
+    /// `reseal` refused a value.
+    Value(E),
+    /// Not an error: a dry run rolls back with what it would have done.
+    #[doc(hidden)]
+    DryRun(Vec<String>),
+}
+
+impl<E> From<DieselError> for ResealError<E> {
+    fn from(error: DieselError) -> Self {
+        ResealError::Database(error.into())
     }
 }

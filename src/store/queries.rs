@@ -297,6 +297,30 @@ macro_rules! queries_for {
             )?;
             Ok(current)
         }
+
+        /// Replaces the sealed value of `provider` (a change of master key:
+        /// the key and its hint stay the same).
+        pub fn replace_sealed(
+            conn: &mut Conn,
+            provider: &str,
+            sealed: &[u8],
+            actor: &str,
+        ) -> QueryResult<()> {
+            diesel::update(configs::table.find(provider))
+                .set((
+                    configs::encrypted_key.eq(sealed),
+                    configs::revision.eq(configs::revision + 1),
+                    configs::updated_at.eq(now()),
+                    configs::updated_by.eq(actor),
+                ))
+                .execute(conn)
+                .map(drop)
+        }
+
+        /// Appends an audit entry that is not tied to one row's change.
+        pub fn record(conn: &mut Conn, entry: &AuditEntry<'_>) -> QueryResult<()> {
+            append_audit(conn, entry, now())
+        }
     };
 }
 
