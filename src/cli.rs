@@ -312,7 +312,7 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
 
 fn print_table(settings: &Settings, states: &[ProviderState]) {
     let yes_no = |flag: bool| if flag { "yes" } else { "no" };
-    let rows: Vec<[String; 6]> = states
+    let rows: Vec<[String; 7]> = states
         .iter()
         .map(|state| {
             [
@@ -320,6 +320,7 @@ fn print_table(settings: &Settings, states: &[ProviderState]) {
                 yes_no(state.status.is_configured).to_owned(),
                 yes_no(state.status.is_active).to_owned(),
                 printable(state.status.key_hint.as_deref().unwrap_or("-")),
+                state.fingerprint.clone().unwrap_or_else(|| "-".to_owned()),
                 state.changed_at.map_or("-".to_owned(), |at| {
                     at.format("%Y-%m-%d %H:%M UTC").to_string()
                 }),
@@ -332,6 +333,7 @@ fn print_table(settings: &Settings, states: &[ProviderState]) {
         "CONFIGURED",
         "ACTIVE",
         "KEY HINT",
+        "FINGERPRINT",
         "CHANGED",
         "BY",
     ];

@@ -13,6 +13,7 @@ use crate::api_key::{masked_hint, validate_key};
 use crate::base_url::validate_base_url;
 use crate::error::Error;
 use crate::provider::Provider;
+use crate::sanitize::printable;
 use crate::secret::{self, Envelope, KeyId, KeyOrigin, KeySource, MasterKey, load_master_key};
 use crate::status::{ProviderState, ProviderStatus};
 use crate::store::{
@@ -162,16 +163,22 @@ impl Settings {
     }
 
     fn state_of(&self, provider: Provider, row: Option<&ConfigRow>) -> ProviderState {
-        let fault = row
+        let opened = row
             .and_then(|row| row.encrypted_key.as_deref())
-            .and_then(|bytes| secret::open(&self.master_key, provider, bytes).err());
+            .map(|bytes| secret::open(&self.master_key, provider, bytes));
+        let (fingerprint, fault) = match opened {
+            Some(Ok(key)) => (Some(self.master_key.fingerprint(provider, &key)), None),
+            Some(Err(fault)) => (None, Some(fault)),
+            None => (None, None),
+        };
         ProviderState {
             status: status_of(provider, row),
-            base_url: row.and_then(|row| row.base_url.clone()),
+            base_url: row.and_then(|row| row.base_url.as_deref().map(printable)),
             changed_at: row.map(|row| row.updated_at),
-            changed_by: row.map(|row| row.updated_by.clone()),
+            changed_by: row.map(|row| printable(&row.updated_by)),
             revision: row.map_or(0, |row| row.revision),
             fault,
+            fingerprint,
         }
     }
 
@@ -259,7 +266,10 @@ impl Settings {
 
     /// The base URL override of a provider, if one is stored.
     pub fn base_url(&mut self, provider: Provider) -> Result<Option<String>, Error> {
-        Ok(self.store.row(provider.id())?.and_then(|row| row.base_url))
+        Ok(self
+            .store
+            .row(provider.id())?
+            .and_then(|row| row.base_url.as_deref().map(printable)))
     }
 
     /// The decrypted key of a provider, for the services that use it; `None`
@@ -355,7 +365,9 @@ fn status_of(provider: Provider, row: Option<&ConfigRow>) -> ProviderStatus {
             provider,
             is_configured: row.encrypted_key.is_some(),
             is_active: row.is_active && row.encrypted_key.is_some(),
-            key_hint: row.key_hint.clone(),
+            // Text read from the database is untrusted: a row written by
+            // hand could carry escape sequences.
+            key_hint: row.key_hint.as_deref().map(printable),
         },
         None => ProviderStatus::unconfigured(provider),
     }

@@ -40,6 +40,8 @@ pub struct ProviderState {
     pub revision: i64,
     /// Why the stored key does not decrypt, when it does not.
     pub fault: Option<OpenError>,
+    /// The stored key's keyed fingerprint (see `MasterKey::fingerprint`).
+    pub fingerprint: Option<String>,
 }
 
 impl Serialize for Provider {

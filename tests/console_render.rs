@@ -34,6 +34,7 @@ fn state(
         changed_by: (revision > 0).then(|| by.to_owned()),
         revision,
         fault: None,
+        fingerprint: None,
     }
 }
 
@@ -44,14 +45,16 @@ fn empty() -> Vec<ProviderState> {
 fn mixed() -> Vec<ProviderState> {
     let mut anthropic = state(Provider::Anthropic, Some("sk-...cdef"), false, 4, "bob");
     anthropic.base_url = Some("https://proxy.example/anthropic".into());
+    let mut openai = state(
+        Provider::OpenAi,
+        Some("sk-...9876"),
+        true,
+        2,
+        "alice from 203.0.113.7",
+    );
+    openai.fingerprint = Some("3f798e62".into());
     vec![
-        state(
-            Provider::OpenAi,
-            Some("sk-...9876"),
-            true,
-            2,
-            "alice from 203.0.113.7",
-        ),
+        openai,
         state(Provider::Gemini, None, false, 0, ""),
         anthropic,
         state(Provider::OpenRouter, Some("sk-...77aa"), true, 1, "carol"),

@@ -25,6 +25,7 @@ fn state(provider: Provider, configured: bool, active: bool, revision: i64) -> P
         changed_by: (revision > 0).then(|| "alice".to_owned()),
         revision,
         fault: None,
+        fingerprint: None,
     }
 }
 

@@ -418,3 +418,44 @@ fn a_save_based_on_an_older_revision_is_refused_with_who_changed_it() {
         },
     );
 }
+
+#[test]
+fn the_fingerprint_tells_the_same_key_apart_without_revealing_it() {
+    on_each_backend(
+        "the_fingerprint_tells_the_same_key_apart_without_revealing_it",
+        |db| {
+            let mut alice = open_settings(db);
+            alice
+                .save_key(Provider::OpenAi, &secret(OPENAI_KEY))
+                .unwrap();
+            let first = alice.states().unwrap()[0].fingerprint.clone().unwrap();
+            assert_eq!(first.len(), 8);
+            assert!(first.chars().all(|c| c.is_ascii_hexdigit()));
+            // Saved again (another nonce), read by another admin: the same.
+            let mut bob = common::open_settings_as(db, "bob", None);
+            bob.save_key(Provider::OpenAi, &secret(OPENAI_KEY)).unwrap();
+            assert_eq!(
+                alice.states().unwrap()[0].fingerprint.as_deref(),
+                Some(first.as_str())
+            );
+            // Another key: another fingerprint.
+            bob.save_key(
+                Provider::OpenAi,
+                &secret("sk-proj-ANOTHERanotherANOTHER-0000"),
+            )
+            .unwrap();
+            assert_ne!(
+                alice.states().unwrap()[0].fingerprint.as_deref(),
+                Some(first.as_str())
+            );
+            assert_eq!(alice.states().unwrap()[1].fingerprint, None);
+        },
+    );
+    // Keyed: the same key under another master key has another fingerprint.
+    let a = llm_settings::secret::MasterKey::generate().unwrap();
+    let b = llm_settings::secret::MasterKey::generate().unwrap();
+    assert_ne!(
+        a.fingerprint(Provider::OpenAi, &secret(OPENAI_KEY)),
+        b.fingerprint(Provider::OpenAi, &secret(OPENAI_KEY))
+    );
+}

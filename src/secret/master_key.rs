@@ -109,6 +109,34 @@ impl fmt::Debug for MasterKey {
     }
 }
 
+/// The header that sets fingerprints apart from every other use of the key.
+const FINGERPRINT_LABEL: &[u8] = b"llm-settings fingerprint";
+
+impl MasterKey {
+    /// A short keyed fingerprint of a provider key: 8 hex digits from the
+    /// deterministic AES-SIV tag of the key under this master key. The same
+    /// key gives the same fingerprint in the same database, so two admins can
+    /// tell whether they hold the same key; without the master key it tells
+    /// nothing, and it is not a plain hash that a guess could be checked
+    /// against.
+    pub fn fingerprint(
+        &self,
+        provider: crate::provider::Provider,
+        key: &secrecy::SecretString,
+    ) -> String {
+        let mut siv = Aes256Siv::new(self.bytes.expose_secret().into());
+        let headers: [&[u8]; 2] = [FINGERPRINT_LABEL, provider.id().as_bytes()];
+        let sealed = Zeroizing::new(
+            siv.encrypt(headers, key.expose_secret().as_bytes())
+                .expect("AES-SIV encryption of a key of at most 4096 bytes cannot fail"),
+        );
+        sealed[..4]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+}
+
 fn compute_key_id(bytes: &[u8; MASTER_KEY_BYTES]) -> KeyId {
     let mut siv = Aes256Siv::new(bytes.into());
     let no_headers: [&[u8]; 0] = [];

@@ -94,7 +94,15 @@ fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             Some(url) => Span::raw(printable(url)),
             None => Span::styled("default", theme.dim()),
         };
-        let mut spans = vec![Span::raw(format!(" {name}: base URL ")), url];
+        let mut spans = Vec::new();
+        if let Some(fingerprint) = &state.fingerprint {
+            spans.push(Span::raw(format!(
+                " {name}: fingerprint {fingerprint}, base URL "
+            )));
+        } else {
+            spans.push(Span::raw(format!(" {name}: base URL ")));
+        }
+        spans.push(url);
         if let Some(record) = app.tests.get(&state.status.provider) {
             spans.push(Span::raw(format!(
                 "; tested {}: {}",
