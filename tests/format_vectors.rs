@@ -33,6 +33,12 @@ fn the_key_id_matches_the_vector() {
 }
 
 #[test]
+fn the_fingerprint_matches_the_vector() {
+    let key = SecretString::from(PLAINTEXT.to_owned());
+    assert_eq!(master().fingerprint(PROVIDER, &key), "6b954ee9");
+}
+
+#[test]
 fn the_library_decrypts_the_vector() {
     let stored = from_hex(STORED_HEX);
     let key = open(&master(), PROVIDER, &stored).unwrap();

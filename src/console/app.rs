@@ -19,10 +19,25 @@ use crate::sanitize::printable;
 use crate::status::ProviderState;
 
 /// Everything that can happen to the console.
-#[derive(Debug)]
 pub enum Event {
     Terminal(TerminalEvent),
     Worker(WorkerEvent),
+}
+
+/// A paste or a typed character may be part of a key: never printed.
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::Terminal(TerminalEvent::Paste(text)) => {
+                write!(f, "Paste({} characters, redacted)", text.chars().count())
+            }
+            Event::Terminal(TerminalEvent::Key(key)) => {
+                write!(f, "Key({:?}, redacted)", key.modifiers)
+            }
+            Event::Terminal(other) => write!(f, "Terminal({other:?})"),
+            Event::Worker(event) => write!(f, "Worker({event:?})"),
+        }
+    }
 }
 
 /// What the console is doing.
