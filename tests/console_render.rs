@@ -289,3 +289,24 @@ fn connection_test_outcomes_in_the_rows() {
     key(&mut app, KeyCode::Down);
     insta::assert_snapshot!(snapshot(&app, 80, 24));
 }
+
+/// Escape sequences in text from the database or a provider are drawn as
+/// plain characters, never passed to the terminal.
+#[test]
+fn untrusted_text_is_drawn_without_control_characters() {
+    let mut providers = mixed();
+    providers[0].base_url = Some("https://x\x1b]0;pwned-title\x07/v1".into());
+    providers[0].changed_by = Some("mallory\x1b[2J\u{9b}31m".into());
+    let mut app = app(providers);
+    app.update(Event::Worker(WorkerEvent {
+        outcome: Outcome::Failed(None, "bad \x1b]52;c;cHduZWQ=\x07 answer".into()),
+        providers: None,
+    }));
+    let terminal = draw(&app, 100, 24);
+    let screen = terminal.backend().to_string();
+    assert!(
+        !screen.chars().any(|c| c.is_control() && c != '\n'),
+        "{screen:?}"
+    );
+    insta::assert_snapshot!(screen);
+}

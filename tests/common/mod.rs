@@ -188,6 +188,27 @@ impl RawConnection {
         assert_eq!(changed, 1);
     }
 
+    /// Writes `value` into a text column of a provider's row, as someone
+    /// with access to the database could, bypassing every check.
+    pub fn set_text(&mut self, provider: &str, column: &str, value: &str) {
+        let changed = match self {
+            RawConnection::Sqlite(c) => diesel::sql_query(format!(
+                "UPDATE llm_provider_configs SET {column} = ? WHERE provider = ?"
+            ))
+            .bind::<Text, _>(value)
+            .bind::<Text, _>(provider)
+            .execute(c),
+            RawConnection::Postgres(c) => diesel::sql_query(format!(
+                "UPDATE llm_provider_configs SET {column} = $1 WHERE provider = $2"
+            ))
+            .bind::<Text, _>(value)
+            .bind::<Text, _>(provider)
+            .execute(c),
+        }
+        .unwrap();
+        assert_eq!(changed, 1);
+    }
+
     pub fn count(&mut self, sql: &str) -> i64 {
         let rows: Vec<Count> = match self {
             RawConnection::Sqlite(c) => diesel::sql_query(sql).load(c),
