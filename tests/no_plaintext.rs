@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{Backend, Sandbox, on_each_backend};
+use common::http::{Answer, TestServer};
+use common::{Backend, Sandbox, on_each_backend, write_key_file};
 use llm_settings::{OpenOptions, Provider, Settings};
 use secrecy::ExposeSecret;
 
@@ -24,7 +25,7 @@ fn the_key_is_in_no_file_and_no_output() {
     on_each_backend("the_key_is_in_no_file_and_no_output", |db| {
         let mut sandbox = Sandbox::new(&db.url);
         sandbox.set_env("RUST_LOG", "trace");
-        sandbox.set_env("RUST_BACKTRACE", "full");
+        sandbox.set_env("RUST_BACKTRACE", "1");
         // A connection that has read the database in WAL mode keeps SQLite
         // from folding the WAL into the database and deleting it when each
         // command exits, so the WAL can be searched too.
@@ -66,6 +67,34 @@ fn the_key_is_in_no_file_and_no_output() {
         }
         assert_eq!(runs[0].code(), 0);
         assert_eq!(runs[6].code(), 2);
+
+        // A connection test against a server that echoes the key back, and
+        // a master key rotation.
+        let server = TestServer::start(Answer::Status(
+            401,
+            format!(r#"{{"error":{{"message":"invalid key {KEY}"}}}}"#),
+        ));
+        let new_key_file = sandbox.home.path().join("new.key");
+        write_key_file(&new_key_file);
+        let new_key = new_key_file.to_str().unwrap();
+        let later = [
+            sandbox.run(
+                &["providers", "base-url", "openrouter", &server.base_url()],
+                b"",
+            ),
+            sandbox.run(&["providers", "test", "openrouter"], b""),
+            sandbox.run(&["providers", "test", "openrouter", "--json"], b""),
+            sandbox.run(&["rotate-key", "--new-key-file", new_key, "--dry-run"], b""),
+            sandbox.run(&["rotate-key", "--new-key-file", new_key], b""),
+        ];
+        for (i, run) in later.iter().enumerate() {
+            assert_absent(&run.0.stdout, &format!("the stdout of later command {i}"));
+            assert_absent(&run.0.stderr, &format!("the stderr of later command {i}"));
+        }
+        assert_eq!(later[1].code(), 1, "the test was refused");
+        assert_eq!(later[4].code(), 0, "{}", later[4].stderr());
+        // The rotation procedure: the new key takes the old one's place.
+        std::fs::copy(&new_key_file, sandbox.default_key_file()).unwrap();
 
         let mut settings = Settings::open(&OpenOptions {
             database_url: Some(db.url.clone()),
