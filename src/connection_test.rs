@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use crate::provider::Provider;
 use crate::sanitize::one_line;
@@ -78,17 +79,18 @@ impl Provider {
 
 /// The headers that carry `key`, as the provider expects them. The key
 /// leaves its secret type here and nowhere else.
-fn auth_headers(provider: Provider, key: &SecretString) -> Vec<(&'static str, String)> {
+fn auth_headers(provider: Provider, key: &SecretString) -> Vec<(&'static str, Zeroizing<String>)> {
     let key = key.expose_secret();
+    let value = |text: String| Zeroizing::new(text);
     match provider {
         Provider::OpenAi | Provider::OpenRouter | Provider::Ollama => {
-            vec![("Authorization", format!("Bearer {key}"))]
+            vec![("Authorization", value(format!("Bearer {key}")))]
         }
         Provider::Anthropic => vec![
-            ("x-api-key", key.to_owned()),
-            ("anthropic-version", "2023-06-01".to_owned()),
+            ("x-api-key", value(key.to_owned())),
+            ("anthropic-version", value("2023-06-01".to_owned())),
         ],
-        Provider::Gemini => vec![("x-goog-api-key", key.to_owned())],
+        Provider::Gemini => vec![("x-goog-api-key", value(key.to_owned()))],
     }
 }
 
@@ -114,7 +116,7 @@ pub fn test_connection(
     let mut request = agent.get(&url);
     if let Some(key) = key {
         for (name, value) in auth_headers(provider, key) {
-            request = request.header(name, value);
+            request = request.header(name, value.as_str());
         }
     }
     let started = Instant::now();
