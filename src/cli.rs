@@ -15,7 +15,7 @@ use crate::exec::ExportedValue;
 use crate::prompt::{self, PromptOutcome};
 use crate::provider::Provider;
 use crate::sanitize::printable;
-use crate::settings::{OpenOptions, Settings};
+use crate::settings::{OpenOptions, SaveOutcome, Settings};
 use crate::status::{ProviderState, ProviderStatus};
 
 /// Manage the settings of an LLM-driven system: its providers' API keys.
@@ -90,6 +90,10 @@ pub enum ProvidersCommand {
     Set {
         /// openai, gemini, anthropic, openrouter or ollama
         provider: String,
+        /// Refuse to overwrite a change made since this revision (the REV
+        /// column of `providers list`; 0 for a provider never set)
+        #[arg(long, value_name = "REVISION")]
+        expect_revision: Option<i64>,
         /// Catches a key typed on the command line, to refuse it without echoing it.
         #[arg(hide = true, num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
         stray: Vec<String>,
@@ -145,7 +149,11 @@ pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Erro
                 print_table(&settings, &states);
             }
         }
-        ProvidersCommand::Set { provider, stray } => {
+        ProvidersCommand::Set {
+            provider,
+            expect_revision,
+            stray,
+        } => {
             let provider: Provider = provider.parse()?;
             if !stray.is_empty() {
                 return Err(Error::KeyOnCommandLine);
@@ -155,7 +163,19 @@ pub fn run(global: &GlobalOptions, command: ProvidersCommand) -> Result<(), Erro
             let key = read_key_input(provider)?;
             let key = validate_key(key.expose_secret())?;
             let mut settings = Settings::open(&options)?;
-            let status = settings.save_key(provider, &key)?;
+            let status = match expect_revision {
+                None => settings.save_key(provider, &key)?,
+                Some(revision) => match settings.save_key_at_revision(provider, &key, revision)? {
+                    SaveOutcome::Saved(status) => status,
+                    SaveOutcome::Conflict(state) => {
+                        return Err(Error::StaleWrite {
+                            provider,
+                            expected: revision,
+                            state: Box::new(state),
+                        });
+                    }
+                },
+            };
             if !provider.key_looks_right(key.expose_secret()) {
                 eprintln!(
                     "warning: this does not look like a key of {} (they start with {}); saved anyway",
@@ -312,7 +332,7 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
 
 fn print_table(settings: &Settings, states: &[ProviderState]) {
     let yes_no = |flag: bool| if flag { "yes" } else { "no" };
-    let rows: Vec<[String; 7]> = states
+    let rows: Vec<[String; 8]> = states
         .iter()
         .map(|state| {
             [
@@ -321,6 +341,7 @@ fn print_table(settings: &Settings, states: &[ProviderState]) {
                 yes_no(state.status.is_active).to_owned(),
                 printable(state.status.key_hint.as_deref().unwrap_or("-")),
                 state.fingerprint.clone().unwrap_or_else(|| "-".to_owned()),
+                state.revision.to_string(),
                 state.changed_at.map_or("-".to_owned(), |at| {
                     at.format("%Y-%m-%d %H:%M UTC").to_string()
                 }),
@@ -334,6 +355,7 @@ fn print_table(settings: &Settings, states: &[ProviderState]) {
         "ACTIVE",
         "KEY HINT",
         "FINGERPRINT",
+        "REV",
         "CHANGED",
         "BY",
     ];

@@ -66,6 +66,18 @@ pub enum Error {
     },
     #[error("the connection test of {} failed: {}", .0.display_name(), .1.label())]
     TestFailed(Provider, crate::connection_test::TestOutcome),
+    #[error(
+        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
+        .provider.display_name(),
+        .state.revision,
+        .state.changed_by.as_deref().unwrap_or("nobody"),
+        .state.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
+    )]
+    StaleWrite {
+        provider: Provider,
+        expected: i64,
+        state: Box<crate::status::ProviderState>,
+    },
     #[error("terminal error: {0}")]
     Terminal(std::io::Error),
     #[error("cannot read the key: {0}")]

@@ -353,6 +353,17 @@ impl Settings {
         })
     }
 
+    /// The id of the newest audit entry: it grows with every change anyone
+    /// makes, so comparing it tells whether to read the providers again.
+    pub fn change_marker(&mut self) -> Result<i64, Error> {
+        Ok(self.store.newest_audit_id()?)
+    }
+
+    /// The changes recorded after `marker`, oldest first.
+    pub fn changes_since(&mut self, marker: i64) -> Result<Vec<AuditRow>, Error> {
+        Ok(self.store.audit_since(marker)?)
+    }
+
     /// The audit trail, oldest first.
     pub fn audit_trail(&mut self) -> Result<Vec<AuditRow>, Error> {
         Ok(self.store.audit_entries()?)

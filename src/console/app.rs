@@ -475,7 +475,15 @@ impl App {
 
     fn on_worker(&mut self, event: WorkerEvent) {
         self.dirty = true;
-        if !matches!(event.outcome, Outcome::Tested(..) | Outcome::TestNotRun(..)) {
+        // Tests and the periodic check answer outside the worker's queue.
+        if !matches!(
+            event.outcome,
+            Outcome::Tested(..)
+                | Outcome::TestNotRun(..)
+                | Outcome::ChangedElsewhere(_)
+                | Outcome::Unreachable(_)
+                | Outcome::Reconnected
+        ) {
             self.pending.pop_front();
         }
         if let Some(providers) = event.providers {
@@ -546,6 +554,9 @@ impl App {
                 }
                 self.tests.insert(provider, TestRecord { result, at });
             }
+            Outcome::ChangedElsewhere(text) => self.inform(text),
+            Outcome::Unreachable(text) => self.warn(text),
+            Outcome::Reconnected => self.inform("The database answers again."),
             Outcome::TestNotRun(provider, text) => {
                 self.testing.remove(&provider);
                 self.warn(text);

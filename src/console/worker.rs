@@ -1,7 +1,8 @@
 //! The worker thread: owns the database connection, runs the console's commands, and answers with events.
 
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread;
+use std::time::Duration;
 
 use chrono::{NaiveDateTime, Utc};
 use secrecy::SecretString;
@@ -66,6 +67,12 @@ pub enum Outcome {
     Tested(TestResult, NaiveDateTime),
     /// A connection test could not start (no key, a database error).
     TestNotRun(Provider, String),
+    /// Someone else changed the settings; says who and what.
+    ChangedElsewhere(String),
+    /// The periodic check could not reach the database.
+    Unreachable(String),
+    /// The database answers again after `Unreachable`.
+    Reconnected,
     /// The command failed; the message is one printable line.
     Failed(Option<Provider>, String),
 }
@@ -93,8 +100,23 @@ pub fn spawn<M: Send + 'static>(
             let mut worker = Worker {
                 settings: Some(settings),
                 reopen,
+                seen: None,
+                poll_failed: false,
             };
-            for command in commands {
+            worker.seen = worker.marker();
+            loop {
+                let command = match commands.recv_timeout(POLL_INTERVAL) {
+                    Ok(command) => command,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if let Some(event) = worker.poll()
+                            && answer.send(wrap(event)).is_err()
+                        {
+                            break;
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
                 let event = match command {
                     Command::Test(provider) => match worker.test_target(provider) {
                         Ok(target) => {
@@ -122,7 +144,12 @@ pub fn spawn<M: Send + 'static>(
                         }
                         Err(event) => event,
                     },
-                    command => worker.run(command),
+                    command => {
+                        let event = worker.run(command);
+                        // This session's own change is not news to it.
+                        worker.seen = worker.marker().or(worker.seen);
+                        event
+                    }
                 };
                 if answer.send(wrap(event)).is_err() {
                     break;
@@ -130,6 +157,26 @@ pub fn spawn<M: Send + 'static>(
             }
         })
         .expect("the system can start a thread")
+}
+
+/// How often the console checks for other admins' changes.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// An audit entry as a phrase: "set the key of OpenAI".
+fn describe_change(action: &str, provider: &str) -> String {
+    let name = provider
+        .parse::<Provider>()
+        .map(Provider::display_name)
+        .unwrap_or("every provider");
+    match action {
+        "set" => format!("set the key of {name}"),
+        "delete" => format!("deleted the key of {name}"),
+        "activate" => format!("activated {name}"),
+        "deactivate" => format!("deactivated {name}"),
+        "base-url" | "base-url-reset" => format!("changed the base URL of {name}"),
+        "rotate-key" => "rotated the master key".to_owned(),
+        other => format!("changed {name} ({other})"),
+    }
 }
 
 fn failure(provider: Option<Provider>, text: &str) -> WorkerEvent {
@@ -143,9 +190,77 @@ struct Worker {
     /// `None` after a database failure: the next command connects again.
     settings: Option<Settings>,
     reopen: OpenOptions,
+    /// The newest change this session has seen (see `Settings::change_marker`).
+    seen: Option<i64>,
+    /// The last poll failed: the failure was reported once, and the next
+    /// success says the database is back.
+    poll_failed: bool,
 }
 
 impl Worker {
+    fn marker(&mut self) -> Option<i64> {
+        self.settings.as_mut()?.change_marker().ok()
+    }
+
+    /// The periodic check for other admins' changes: one cheap query, and an
+    /// answer (so a redraw) only when something changed or the database came
+    /// and went.
+    fn poll(&mut self) -> Option<WorkerEvent> {
+        match self.try_poll() {
+            Ok(event) => {
+                if std::mem::take(&mut self.poll_failed) {
+                    let providers = self.settings.as_mut().and_then(|s| s.states().ok());
+                    return Some(WorkerEvent {
+                        outcome: Outcome::Reconnected,
+                        providers,
+                    });
+                }
+                event
+            }
+            Err(error) => {
+                self.settings = None;
+                if std::mem::replace(&mut self.poll_failed, true) {
+                    return None;
+                }
+                Some(WorkerEvent {
+                    outcome: Outcome::Unreachable(one_line(&error.to_string())),
+                    providers: None,
+                })
+            }
+        }
+    }
+
+    fn try_poll(&mut self) -> Result<Option<WorkerEvent>, Error> {
+        let seen = self.seen;
+        let settings = self.settings()?;
+        let marker = settings.change_marker()?;
+        let Some(seen) = seen else {
+            self.seen = Some(marker);
+            return Ok(None);
+        };
+        if marker <= seen {
+            return Ok(None);
+        }
+        let changes = settings.changes_since(seen)?;
+        let providers = settings.states()?;
+        self.seen = Some(marker);
+        let Some(last) = changes.last() else {
+            return Ok(None);
+        };
+        let mut text = format!(
+            "{} {}",
+            last.actor,
+            describe_change(&last.action, &last.provider)
+        );
+        if changes.len() > 1 {
+            text.push_str(&format!(" (and {} more changes)", changes.len() - 1));
+        }
+        Ok(Some(WorkerEvent {
+            outcome: Outcome::ChangedElsewhere(one_line(&text)),
+            providers: Some(providers),
+        }))
+    }
+
     fn settings(&mut self) -> Result<&mut Settings, Error> {
         if self.settings.is_none() {
             self.settings = Some(Settings::open(&self.reopen)?);

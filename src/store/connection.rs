@@ -18,10 +18,6 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// How long SQLite waits for another writer before giving up, in milliseconds.
 pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
-/// How long libpq waits for the server to answer a connection, in seconds,
-/// unless the URL says otherwise.
-const POSTGRES_CONNECT_TIMEOUT_S: u32 = 10;
-
 /// A live connection to one of the two backends. Every query is written once
 /// and compiled for both (see `queries`); this enum picks which at run time.
 pub enum DbConnection {
@@ -96,21 +92,40 @@ fn open_sqlite(
 }
 
 fn open_postgres(location: &DatabaseLocation, url: &str) -> Result<PgConnection, StoreError> {
-    let url = with_connect_timeout(url);
+    let url = with_time_limits(url);
     PgConnection::establish(&url).map_err(|e| StoreError::Connect {
         location: location.to_string(),
         message: scrub_password(&e.to_string(), url_password(&url)),
     })
 }
 
-/// Adds libpq's `connect_timeout` unless the URL sets it, so that a server
-/// that does not answer fails the start within seconds instead of hanging.
-fn with_connect_timeout(url: &str) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_owned();
+/// The limits that keep a server that does not answer from hanging the
+/// console or a script, each added unless the URL sets it: 10 s to connect;
+/// TCP keepalives and a 10 s TCP user time-out, so a vanished server is
+/// noticed; and, on the server, 10 s per statement and 5 s waiting for a
+/// lock.
+const POSTGRES_LIMITS: [(&str, &str); 6] = [
+    ("connect_timeout", "10"),
+    ("keepalives_idle", "5"),
+    ("keepalives_interval", "2"),
+    ("keepalives_count", "3"),
+    ("tcp_user_timeout", "10000"),
+    (
+        "options",
+        "-c%20statement_timeout%3D10000%20-c%20lock_timeout%3D5000",
+    ),
+];
+
+fn with_time_limits(url: &str) -> String {
+    let mut url = url.to_owned();
+    for (name, value) in POSTGRES_LIMITS {
+        if url.contains(&format!("{name}=")) {
+            continue;
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        url.push_str(&format!("{separator}{name}={value}"));
     }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={POSTGRES_CONNECT_TIMEOUT_S}")
+    url
 }
 
 /// libpq's messages do not quote the password, but a malformed URL is echoed
@@ -152,19 +167,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn connect_timeout_is_added_once() {
-        assert_eq!(
-            with_connect_timeout("postgres://h/db"),
-            "postgres://h/db?connect_timeout=10"
+    fn time_limits_are_added_unless_set() {
+        let url = with_time_limits("postgres://h/db");
+        assert!(
+            url.starts_with("postgres://h/db?connect_timeout=10&keepalives_idle=5"),
+            "{url}"
         );
-        assert_eq!(
-            with_connect_timeout("postgres://h/db?sslmode=require"),
-            "postgres://h/db?sslmode=require&connect_timeout=10"
+        assert!(
+            url.ends_with("&options=-c%20statement_timeout%3D10000%20-c%20lock_timeout%3D5000")
         );
-        assert_eq!(
-            with_connect_timeout("postgres://h/db?connect_timeout=3"),
-            "postgres://h/db?connect_timeout=3"
+        let url = with_time_limits("postgres://h/db?sslmode=require&connect_timeout=3");
+        assert!(
+            url.starts_with("postgres://h/db?sslmode=require&connect_timeout=3&keepalives_idle=5")
         );
+        assert_eq!(url.matches("connect_timeout=").count(), 1);
     }
 
     #[test]

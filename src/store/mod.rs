@@ -123,6 +123,17 @@ impl Store {
         Ok(on_connection!(self, |conn, q| q::audit_entries(conn))?)
     }
 
+    /// The id of the newest audit entry (0 for none): a cheap way to notice
+    /// that anyone changed anything.
+    pub fn newest_audit_id(&mut self) -> Result<i64, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::newest_audit_id(conn))?)
+    }
+
+    /// The audit entries after `id`, oldest first.
+    pub fn audit_since(&mut self, id: i64) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::audit_since(conn, id))?)
+    }
+
     /// Stores a sealed key and its hint, and makes the provider active.
     pub fn save_key(
         &mut self,

@@ -65,6 +65,21 @@ macro_rules! queries_for {
                 .load(conn)
         }
 
+        pub fn newest_audit_id(conn: &mut Conn) -> QueryResult<i64> {
+            audit::table
+                .select(diesel::dsl::max(audit::id))
+                .first::<Option<i64>>(conn)
+                .map(|id| id.unwrap_or(0))
+        }
+
+        pub fn audit_since(conn: &mut Conn, after: i64) -> QueryResult<Vec<AuditRow>> {
+            audit::table
+                .filter(audit::id.gt(after))
+                .select(AuditRow::as_select())
+                .order(audit::id)
+                .load(conn)
+        }
+
         fn append_audit(
             conn: &mut Conn,
             entry: &AuditEntry<'_>,

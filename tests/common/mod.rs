@@ -209,6 +209,25 @@ impl RawConnection {
         assert_eq!(changed, 1);
     }
 
+    /// SQLite's `PRAGMA integrity_check` answer.
+    pub fn integrity_check(&mut self) -> String {
+        #[derive(QueryableByName)]
+        struct Check {
+            #[diesel(sql_type = Text)]
+            integrity_check: String,
+        }
+        match self {
+            RawConnection::Sqlite(c) => {
+                let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(c).unwrap();
+                rows.into_iter()
+                    .map(|r| r.integrity_check)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+            RawConnection::Postgres(_) => "ok".to_owned(),
+        }
+    }
+
     pub fn count(&mut self, sql: &str) -> i64 {
         let rows: Vec<Count> = match self {
             RawConnection::Sqlite(c) => diesel::sql_query(sql).load(c),
