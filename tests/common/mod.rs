@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod pg_server;
 pub mod pty;
 
 use std::fs;
