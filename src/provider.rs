@@ -100,6 +100,20 @@ impl Provider {
     }
 }
 
+impl Provider {
+    /// Whether `partial`, a key still being typed, can still become one of
+    /// this provider's keys: `s` and `sk-a` can become `sk-ant-...`. A
+    /// dialog warns only once it cannot, instead of flickering while the
+    /// prefix is typed.
+    pub fn key_may_look_right(self, partial: &str) -> bool {
+        self.key_looks_right(partial)
+            || self
+                .key_prefixes()
+                .iter()
+                .any(|prefix| prefix.starts_with(partial))
+    }
+}
+
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
@@ -147,5 +161,9 @@ mod tests {
         assert!(Provider::Gemini.key_looks_right("AIzaSyA"));
         assert!(Provider::OpenRouter.key_looks_right("sk-or-v1-abc"));
         assert!(Provider::Ollama.key_looks_right("anything"));
+        assert!(Provider::Anthropic.key_may_look_right("sk-a"));
+        assert!(Provider::Anthropic.key_may_look_right("s"));
+        assert!(!Provider::Anthropic.key_may_look_right("sk-p"));
+        assert!(!Provider::Gemini.key_may_look_right("sk-"));
     }
 }

@@ -45,11 +45,24 @@ fn popup(
     inner
 }
 
-/// One `•` per character, scrolled so that the cursor stays in view.
-fn bullets(len: usize, cursor: usize, width: usize) -> (String, usize) {
-    let visible = len.min(width.saturating_sub(1));
+/// The drawn cursor of the key field: the terminal's own cursor stays
+/// hidden, which spares the two sequences that show and move it on every
+/// key typed.
+const CURSOR: char = '▏';
+
+/// One `•` per character and the cursor mark at the cursor, scrolled so
+/// that the cursor stays in view.
+fn masked_field(len: usize, cursor: usize, width: usize) -> String {
+    let room = width.saturating_sub(1).max(1);
+    let visible = len.min(room);
     let first = cursor.saturating_sub(visible).min(len - visible);
-    ("•".repeat(visible), cursor - first)
+    let before = cursor - first;
+    let after = visible - before.min(visible);
+    let mut text = String::with_capacity((visible + 1) * 3);
+    text.extend(std::iter::repeat_n('•', before));
+    text.push(CURSOR);
+    text.extend(std::iter::repeat_n('•', after));
+    text
 }
 
 pub fn render_key_dialog(dialog: &KeyDialog, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -76,21 +89,23 @@ pub fn render_key_dialog(dialog: &KeyDialog, frame: &mut Frame, area: Rect, them
     let field_block = Block::bordered();
     let field_inner = field_block.inner(field);
     frame.render_widget(field_block, field);
-    let (shown, cursor_x) = bullets(
-        dialog.field.len(),
-        dialog.field.cursor(),
-        usize::from(field_inner.width),
-    );
+    let shown = if dialog.saving {
+        "•".repeat(dialog.field.len().min(usize::from(field_inner.width)))
+    } else {
+        masked_field(
+            dialog.field.len(),
+            dialog.field.cursor(),
+            usize::from(field_inner.width),
+        )
+    };
     frame.render_widget(Line::from(shown), field_inner);
-    if !dialog.saving {
-        let x = field_inner.x + u16::try_from(cursor_x).unwrap_or(field_inner.width);
-        frame.set_cursor_position((x.min(field_inner.right().saturating_sub(1)), field_inner.y));
-    }
     let characters = match dialog.field.len() {
         1 => "1 character".to_owned(),
         n => format!("{n} characters"),
     };
-    frame.render_widget(Line::styled(characters, theme.dim()), count);
+    // Unstyled: it changes with every key typed, and a colour would be
+    // sent again each time.
+    frame.render_widget(Line::from(characters), count);
     frame.render_widget(
         Paragraph::new(key_notice(dialog, theme)).wrap(Wrap { trim: true }),
         notice,
@@ -136,7 +151,7 @@ fn key_notice(dialog: &KeyDialog, theme: Theme) -> Vec<Line<'static>> {
         return vec![Line::styled(refusal.clone(), theme.error())];
     }
     let entered = dialog.field.expose().trim();
-    if !entered.is_empty() && !provider.key_looks_right(entered) {
+    if !entered.is_empty() && !provider.key_may_look_right(entered) {
         return vec![Line::styled(
             format!(
                 "This does not look like a key of {} ({}…); Enter saves it anyway.",

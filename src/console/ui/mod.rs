@@ -73,7 +73,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 }
 
 /// One line about the selected provider: why its key is unreadable, if it
-/// is, else its base URL.
+/// is, else its key's fingerprint, its base URL and its last test.
 fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let Some(state) = app.selected_state() else {
         return;
@@ -90,22 +90,20 @@ fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             theme.error(),
         )
     } else {
+        // The name is left out (the table marks the selection), so that
+        // moving the selection rewrites only what differs.
         let url = match &state.base_url {
             Some(url) => Span::raw(printable(url)),
             None => Span::styled("default", theme.dim()),
         };
-        let mut spans = Vec::new();
-        if let Some(fingerprint) = &state.fingerprint {
-            spans.push(Span::raw(format!(
-                " {name}: fingerprint {fingerprint}, base URL "
-            )));
-        } else {
-            spans.push(Span::raw(format!(" {name}: base URL ")));
-        }
-        spans.push(url);
+        let fingerprint = state.fingerprint.as_deref().unwrap_or("-");
+        let mut spans = vec![
+            Span::raw(format!(" Fingerprint {fingerprint:<8}  Base URL ")),
+            url,
+        ];
         if let Some(record) = app.tests.get(&state.status.provider) {
             spans.push(Span::raw(format!(
-                "; tested {}: {}",
+                "  Tested {}: {}",
                 record.at.format("%H:%M"),
                 printable(&record.result.detail)
             )));

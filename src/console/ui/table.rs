@@ -33,18 +33,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let rows = app
         .providers
         .iter()
-        .map(|state| row(app, state, full, theme));
+        .enumerate()
+        .map(|(index, state)| row(app, state, index == app.selected, full, theme));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title()))
         .block(Block::bordered().title(" Providers "))
-        .row_highlight_style(theme.selected())
+        // Only the marker and the name show the selection: restyling whole
+        // rows would resend both rows on every move.
         .highlight_symbol("> ")
         .column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.selected));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn row(app: &App, state: &ProviderState, full: bool, theme: Theme) -> Row<'static> {
+fn row(app: &App, state: &ProviderState, selected: bool, full: bool, theme: Theme) -> Row<'static> {
     let status = &state.status;
     let key = if state.fault.is_some() {
         Cell::from(Span::styled("broken", theme.error()))
@@ -71,7 +73,14 @@ fn row(app: &App, state: &ProviderState, full: bool, theme: Theme) -> Row<'stati
         }
     };
     let mut cells = vec![
-        Cell::from(status.provider.display_name()),
+        if selected {
+            Cell::from(Span::styled(
+                status.provider.display_name(),
+                theme.selected(),
+            ))
+        } else {
+            Cell::from(status.provider.display_name())
+        },
         key,
         active,
         hint,
