@@ -1,0 +1,334 @@
+//! The console as an admin meets it, in a pseudo-terminal: first frame, bytes per key, idle bytes, memory, quit time.
+//!
+//! Measures the release binary beside `examples/bare_console.rs` (a bare
+//! ratatui app, built here in the same run) and prints each figure with its
+//! ratio and target. Run with `cargo bench --bench terminal`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+use rustix::termios::{Winsize, tcsetwinsize};
+
+const RUNS: usize = 5;
+
+/// A program in an 80x24 pseudo-terminal, its output kept with the time
+/// each piece arrived.
+struct Session {
+    child: Child,
+    writer: File,
+    output: Arc<Mutex<Vec<(Instant, Vec<u8>)>>>,
+    started: Instant,
+}
+
+impl Session {
+    fn spawn(program: &Path, args: &[&str], envs: &[(String, String)]) -> Session {
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let size = Winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        tcsetwinsize(&master, size).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let slave = OpenOptions::new().read(true).write(true).open(name.to_str().unwrap()).unwrap();
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .env_clear()
+            .envs(envs.iter().map(|(k, v)| (k, v)))
+            .env("TERM", "xterm-256color")
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        let started = Instant::now();
+        let child = command.spawn().unwrap();
+        let mut master = File::from(master);
+        let writer = master.try_clone().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&output);
+        thread::spawn(move || {
+            let mut buffer = [0u8; 65536];
+            while let Ok(n) = master.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().push((Instant::now(), buffer[..n].to_vec()));
+            }
+        });
+        Session {
+            child,
+            writer,
+            output,
+            started,
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.output.lock().unwrap().iter().map(|(_, b)| b.len()).sum()
+    }
+
+    fn text(&self) -> String {
+        let chunks = self.output.lock().unwrap();
+        String::from_utf8_lossy(&chunks.iter().flat_map(|(_, b)| b.clone()).collect::<Vec<u8>>()).into_owned()
+    }
+
+    fn last_output(&self) -> Option<Instant> {
+        self.output.lock().unwrap().last().map(|(at, _)| *at)
+    }
+
+    /// Waits until nothing has come for `quiet` (at most 2 s).
+    fn settle(&self, quiet: Duration) {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let since = self.last_output().map_or(self.started.elapsed(), |at| at.elapsed());
+            if since >= quiet || Instant::now() > deadline {
+                return;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.text().contains(text) {
+            assert!(Instant::now() < deadline, "{text:?} never appeared");
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+    }
+
+    /// Bytes written in answer to `key`.
+    fn bytes_for(&mut self, key: &[u8]) -> usize {
+        let before = self.bytes();
+        self.send(key);
+        // Wait for the answer to start, then for it to end.
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while self.bytes() == before && Instant::now() < deadline {
+            thread::sleep(Duration::from_micros(200));
+        }
+        self.settle(Duration::from_millis(30));
+        self.bytes() - before
+    }
+
+    fn peak_rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
+    /// Sends `key` and measures until the process has exited.
+    fn quit_ms(&mut self, key: &[u8]) -> f64 {
+        let sent = Instant::now();
+        self.send(key);
+        loop {
+            if self.child.try_wait().unwrap().is_some() {
+                return sent.elapsed().as_secs_f64() * 1000.0;
+            }
+            assert!(sent.elapsed() < Duration::from_secs(5), "did not quit");
+            thread::sleep(Duration::from_micros(100));
+        }
+    }
+}
+
+#[derive(Default)]
+struct Figures {
+    first_frame_ms: Vec<f64>,
+    bytes_per_char: Vec<f64>,
+    bytes_per_move: Vec<f64>,
+    idle_bytes: Vec<f64>,
+    peak_rss_kb: Vec<f64>,
+    quit_ms: Vec<f64>,
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() { f64::NAN } else { sorted[sorted.len() / 2] }
+}
+
+/// One run of a program: `ready` marks the first frame; `open_field` opens
+/// the input field; `moves` are the keys that move a selection.
+fn measure(
+    figures: &mut Figures,
+    program: &Path,
+    envs: &[(String, String)],
+    ready: &str,
+    open_field: Option<&[u8]>,
+    quit: &[u8],
+    measure_moves: bool,
+) {
+    let mut session = Session::spawn(program, &[], envs);
+    session.wait_for(ready);
+    session.settle(Duration::from_millis(50));
+    let first = session.last_output().unwrap() - session.started;
+    figures.first_frame_ms.push(first.as_secs_f64() * 1000.0);
+
+    if measure_moves {
+        for key in [b"\x1b[B", b"\x1b[B", b"\x1b[A", b"\x1b[A"] {
+            let bytes = session.bytes_for(key);
+            figures.bytes_per_move.push(bytes as f64);
+        }
+    }
+    if let Some(open) = open_field {
+        session.bytes_for(open);
+    }
+    let mut per_char = Vec::new();
+    for c in "sk-proj-abcdefghijklmnop".bytes() {
+        per_char.push(session.bytes_for(&[c]) as f64);
+    }
+    figures.bytes_per_char.push(median(&per_char));
+    if open_field.is_some() {
+        // Esc alone, then a pause, so that it is not read as Alt with the next key.
+        session.bytes_for(b"\x1b");
+        thread::sleep(Duration::from_millis(100));
+    }
+    let before = session.bytes();
+    thread::sleep(Duration::from_secs(5));
+    figures.idle_bytes.push((session.bytes() - before) as f64);
+    figures.peak_rss_kb.push(session.peak_rss_kb() as f64);
+    figures.quit_ms.push(session.quit_ms(quit));
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+fn build_bare_console() -> PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--release", "--example", "bare_console"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "cannot build the bare console");
+    target_dir().join("release/examples/bare_console")
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` would pass
+    // nothing: only run when asked to bench.
+    if !std::env::args().any(|arg| arg == "--bench") {
+        return;
+    }
+    let llm_settings = PathBuf::from(env!("CARGO_BIN_EXE_llm-settings"));
+    let bare = build_bare_console();
+    let home = tempfile::tempdir().unwrap();
+    let path = |p: &str| home.path().join(p).display().to_string();
+    let envs = vec![
+        ("HOME".to_owned(), path("")),
+        ("XDG_DATA_HOME".to_owned(), path("data")),
+        ("XDG_CONFIG_HOME".to_owned(), path("config")),
+        ("USER".to_owned(), "bench".to_owned()),
+    ];
+    for provider in ["openai", "gemini", "anthropic", "openrouter", "ollama"] {
+        let mut child = Command::new(&llm_settings)
+            .args(["providers", "set", provider])
+            .env_clear()
+            .envs(envs.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let key = format!("sk-proj-BENCHbenchBENCHbench-{provider}");
+        child.stdin.take().unwrap().write_all(key.as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success());
+    }
+
+    let mut ours = Figures::default();
+    let mut floor = Figures::default();
+    for _ in 0..RUNS {
+        measure(&mut floor, &bare, &envs, "charlie", None, b"\x1b", false);
+        measure(&mut ours, &llm_settings, &envs, "Ollama", Some(b"\r"), b"q", true);
+    }
+
+    let mut list_ms = Vec::new();
+    for _ in 0..21 {
+        let started = Instant::now();
+        let status = Command::new(&llm_settings)
+            .args(["providers", "list", "--json"])
+            .env_clear()
+            .envs(envs.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        list_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    let first_ratio = median(&ours.first_frame_ms) / median(&floor.first_frame_ms);
+    let rows = [
+        (
+            "first complete frame (ms)",
+            median(&ours.first_frame_ms),
+            median(&floor.first_frame_ms),
+            format!("ratio {first_ratio:.2}, target <= 1.75"),
+            first_ratio <= 1.75,
+        ),
+        (
+            "bytes per typed character",
+            median(&ours.bytes_per_char),
+            median(&floor.bytes_per_char),
+            "target <= 48".to_owned(),
+            median(&ours.bytes_per_char) <= 48.0,
+        ),
+        (
+            "bytes per selection move",
+            median(&ours.bytes_per_move),
+            f64::NAN,
+            "target <= 160".to_owned(),
+            median(&ours.bytes_per_move) <= 160.0,
+        ),
+        (
+            "bytes in 5 s without input",
+            median(&ours.idle_bytes),
+            median(&floor.idle_bytes),
+            "target 0".to_owned(),
+            median(&ours.idle_bytes) == 0.0,
+        ),
+        (
+            "peak resident memory (KiB)",
+            median(&ours.peak_rss_kb),
+            median(&floor.peak_rss_kb),
+            "target <= 8192".to_owned(),
+            median(&ours.peak_rss_kb) <= 8192.0,
+        ),
+        (
+            "quit to exit (ms)",
+            median(&ours.quit_ms),
+            median(&floor.quit_ms),
+            "target <= 5".to_owned(),
+            median(&ours.quit_ms) <= 5.0,
+        ),
+        (
+            "providers list --json, whole process (ms)",
+            median(&list_ms),
+            f64::NAN,
+            "target <= 10".to_owned(),
+            median(&list_ms) <= 10.0,
+        ),
+    ];
+    println!("\nmedians of {RUNS} runs at 80x24 (the list command: of 21 runs)\n");
+    println!("| figure | llm-settings | bare ratatui | target | met |");
+    println!("|---|---|---|---|---|");
+    for (name, value, baseline, target, met) in rows {
+        let baseline = if baseline.is_nan() { "-".to_owned() } else { format!("{baseline:.1}") };
+        println!("| {name} | {value:.1} | {baseline} | {target} | {} |", if met { "yes" } else { "NO" });
+    }
+}
