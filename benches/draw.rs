@@ -12,7 +12,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn providers() -> Vec<ProviderState> {
-    let at = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap().and_hms_opt(9, 30, 0).unwrap();
+    let at = NaiveDate::from_ymd_opt(2026, 11, 26)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap();
     Provider::ALL
         .into_iter()
         .enumerate()
@@ -34,17 +37,32 @@ fn providers() -> Vec<ProviderState> {
 }
 
 fn press(app: &mut App, code: KeyCode) {
-    app.update(Event::Terminal(TerminalEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+    app.update(Event::Terminal(TerminalEvent::Key(KeyEvent::new(
+        code,
+        KeyModifiers::NONE,
+    ))));
 }
 
 fn screens() -> Vec<(&'static str, App)> {
-    let main = App::new("SQLite /var/lib/llm-settings/settings.db".into(), providers(), true);
-    let mut dialog = App::new("SQLite /var/lib/llm-settings/settings.db".into(), providers(), true);
+    let main = App::new(
+        "SQLite /var/lib/llm-settings/settings.db".into(),
+        providers(),
+        true,
+    );
+    let mut dialog = App::new(
+        "SQLite /var/lib/llm-settings/settings.db".into(),
+        providers(),
+        true,
+    );
     press(&mut dialog, KeyCode::Enter);
     for c in "sk-proj-abcdefghijkl".chars() {
         press(&mut dialog, KeyCode::Char(c));
     }
-    let mut help = App::new("SQLite /var/lib/llm-settings/settings.db".into(), providers(), true);
+    let mut help = App::new(
+        "SQLite /var/lib/llm-settings/settings.db".into(),
+        providers(),
+        true,
+    );
     press(&mut help, KeyCode::Char('?'));
     vec![("main", main), ("key dialog", dialog), ("help", help)]
 }
@@ -55,7 +73,9 @@ fn draw(c: &mut Criterion) {
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
             c.bench_function(&format!("draw {name} {width}x{height}"), |b| {
                 b.iter(|| {
-                    terminal.draw(|frame| ui::render(black_box(&app), frame)).unwrap();
+                    terminal
+                        .draw(|frame| ui::render(black_box(&app), frame))
+                        .unwrap();
                 })
             });
         }

@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Binary, Text, Timestamp};
-use llm_settings::secret::{MasterKey, generate_key_file, open, seal};
+use llm_settings::secret::{MasterKey, generate_key_file, load_key_file, open, seal};
 use llm_settings::{Actor, OpenOptions, Provider, Settings};
 use secrecy::SecretString;
 
@@ -81,15 +81,26 @@ fn bench_backend(c: &mut Criterion, backend: &str, url: &str, dir: &std::path::P
     let key = SecretString::from(KEY.to_owned());
     settings.save_key(Provider::OpenAi, &key).unwrap();
     let mut group = c.benchmark_group(format!("store {backend}"));
-    group.sample_size(30).measurement_time(Duration::from_secs(4));
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(4));
     group.bench_function("save through the library", |b| {
-        b.iter(|| settings.save_key(Provider::OpenAi, black_box(&key)).unwrap())
+        b.iter(|| {
+            settings
+                .save_key(Provider::OpenAi, black_box(&key))
+                .unwrap()
+        })
     });
-    let sealed = seal(&MasterKey::generate().unwrap(), Provider::OpenAi, &key);
+    // Sealed with this database's master key, so the bare writes leave a
+    // value the library still opens.
+    let master = load_key_file(&dir.join("master.key")).unwrap();
+    let sealed = seal(&master, Provider::OpenAi, &key);
     if backend == "sqlite" {
         let mut conn = SqliteConnection::establish(url).unwrap();
-        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            .unwrap();
+        conn.batch_execute(
+            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+        )
+        .unwrap();
         let (upsert, audit) = save_sql(|_| "?".to_owned());
         group.bench_function("save bare SQL", |b| {
             b.iter(|| {
@@ -123,7 +134,10 @@ fn store(c: &mut Criterion) {
         Ok(admin) if !admin.is_empty() => {
             let name = format!("llm_settings_bench_{}", std::process::id());
             let mut conn = PgConnection::establish(&admin).unwrap();
-            conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"))
+            // One statement each: batch_execute would run them as one transaction.
+            conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                .unwrap();
+            conn.batch_execute(&format!("CREATE DATABASE {name}"))
                 .unwrap();
             let (scheme, rest) = admin.split_once("://").unwrap();
             let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
@@ -139,7 +153,9 @@ fn envelope(c: &mut Criterion) {
     let master = MasterKey::generate().unwrap();
     let key = SecretString::from(KEY.to_owned());
     let sealed = seal(&master, Provider::Anthropic, &key);
-    c.bench_function("seal", |b| b.iter(|| seal(&master, Provider::Anthropic, black_box(&key))));
+    c.bench_function("seal", |b| {
+        b.iter(|| seal(&master, Provider::Anthropic, black_box(&key)))
+    });
     c.bench_function("open", |b| {
         b.iter(|| open(&master, Provider::Anthropic, black_box(&sealed)).unwrap())
     });

@@ -39,7 +39,11 @@ impl Session {
         };
         tcsetwinsize(&master, size).unwrap();
         let name = ptsname(&master, Vec::new()).unwrap();
-        let slave = OpenOptions::new().read(true).write(true).open(name.to_str().unwrap()).unwrap();
+        let slave = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().unwrap())
+            .unwrap();
         let mut command = Command::new(program);
         command
             .args(args)
@@ -62,7 +66,9 @@ impl Session {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push((Instant::now(), buffer[..n].to_vec()));
+                sink.lock()
+                    .unwrap()
+                    .push((Instant::now(), buffer[..n].to_vec()));
             }
         });
         Session {
@@ -74,12 +80,23 @@ impl Session {
     }
 
     fn bytes(&self) -> usize {
-        self.output.lock().unwrap().iter().map(|(_, b)| b.len()).sum()
+        self.output
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| b.len())
+            .sum()
     }
 
     fn text(&self) -> String {
         let chunks = self.output.lock().unwrap();
-        String::from_utf8_lossy(&chunks.iter().flat_map(|(_, b)| b.clone()).collect::<Vec<u8>>()).into_owned()
+        String::from_utf8_lossy(
+            &chunks
+                .iter()
+                .flat_map(|(_, b)| b.clone())
+                .collect::<Vec<u8>>(),
+        )
+        .into_owned()
     }
 
     fn last_output(&self) -> Option<Instant> {
@@ -90,7 +107,9 @@ impl Session {
     fn settle(&self, quiet: Duration) {
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            let since = self.last_output().map_or(self.started.elapsed(), |at| at.elapsed());
+            let since = self
+                .last_output()
+                .map_or(self.started.elapsed(), |at| at.elapsed());
             if since >= quiet || Instant::now() > deadline {
                 return;
             }
@@ -159,7 +178,11 @@ struct Figures {
 fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() { f64::NAN } else { sorted[sorted.len() / 2] }
+    if sorted.is_empty() {
+        f64::NAN
+    } else {
+        sorted[sorted.len() / 2]
+    }
 }
 
 /// One run of a program: `ready` marks the first frame; `open_field` opens
@@ -247,7 +270,12 @@ fn main() {
             .spawn()
             .unwrap();
         let key = format!("sk-proj-BENCHbenchBENCHbench-{provider}");
-        child.stdin.take().unwrap().write_all(key.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(key.as_bytes())
+            .unwrap();
         assert!(child.wait().unwrap().success());
     }
 
@@ -255,7 +283,15 @@ fn main() {
     let mut floor = Figures::default();
     for _ in 0..RUNS {
         measure(&mut floor, &bare, &envs, "charlie", None, b"\x1b", false);
-        measure(&mut ours, &llm_settings, &envs, "Ollama", Some(b"\r"), b"q", true);
+        measure(
+            &mut ours,
+            &llm_settings,
+            &envs,
+            "Ollama",
+            Some(b"\r"),
+            b"q",
+            true,
+        );
     }
 
     let mut list_ms = Vec::new();
@@ -328,7 +364,14 @@ fn main() {
     println!("| figure | llm-settings | bare ratatui | target | met |");
     println!("|---|---|---|---|---|");
     for (name, value, baseline, target, met) in rows {
-        let baseline = if baseline.is_nan() { "-".to_owned() } else { format!("{baseline:.1}") };
-        println!("| {name} | {value:.1} | {baseline} | {target} | {} |", if met { "yes" } else { "NO" });
+        let baseline = if baseline.is_nan() {
+            "-".to_owned()
+        } else {
+            format!("{baseline:.1}")
+        };
+        println!(
+            "| {name} | {value:.1} | {baseline} | {target} | {} |",
+            if met { "yes" } else { "NO" }
+        );
     }
 }

@@ -24,7 +24,8 @@ fn main() -> io::Result<()> {
             if let Event::Key(key) = &event
                 && key.kind == KeyEventKind::Press
             {
-                let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+                let ctrl_c =
+                    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
                 if key.code == KeyCode::Esc || ctrl_c {
                     return Ok(());
                 }
@@ -39,11 +40,17 @@ fn main() -> io::Result<()> {
 
 fn render(frame: &mut Frame, input: &Input) {
     let area = frame.area();
-    frame.render_widget(List::new(ITEMS).block(Block::bordered().title("Items")), area);
+    frame.render_widget(
+        List::new(ITEMS).block(Block::bordered().title("Items")),
+        area,
+    );
     let popup = area.centered(Constraint::Length(50), Constraint::Length(3));
     frame.render_widget(Clear, popup);
     let masked = "•".repeat(input.value().chars().count());
-    frame.render_widget(Paragraph::new(masked).block(Block::bordered().title("API key")), popup);
+    frame.render_widget(
+        Paragraph::new(masked).block(Block::bordered().title("API key")),
+        popup,
+    );
     let x = u16::try_from(input.visual_cursor()).unwrap_or(0);
     frame.set_cursor_position((popup.x + 1 + x, popup.y + 1));
 }
