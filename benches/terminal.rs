@@ -17,12 +17,15 @@ use rustix::termios::{Winsize, tcsetwinsize};
 
 const RUNS: usize = 5;
 
+/// What the program wrote, with the time each piece arrived.
+type Output = Arc<Mutex<Vec<(Instant, Vec<u8>)>>>;
+
 /// A program in an 80x24 pseudo-terminal, its output kept with the time
 /// each piece arrived.
 struct Session {
     child: Child,
     writer: File,
-    output: Arc<Mutex<Vec<(Instant, Vec<u8>)>>>,
+    output: Output,
     started: Instant,
 }
 
@@ -58,7 +61,7 @@ impl Session {
         let child = command.spawn().unwrap();
         let mut master = File::from(master);
         let writer = master.try_clone().unwrap();
-        let output = Arc::new(Mutex::new(Vec::new()));
+        let output: Output = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&output);
         thread::spawn(move || {
             let mut buffer = [0u8; 65536];
