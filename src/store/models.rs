@@ -38,6 +38,23 @@ pub(super) struct NewConfigRow<'a> {
     pub updated_by: &'a str,
 }
 
+impl<'a> NewConfigRow<'a> {
+    /// A provider's first row: no key, no base URL, inactive, revision 1.
+    pub fn first(provider: &'a str, actor: &'a str, at: NaiveDateTime) -> Self {
+        NewConfigRow {
+            provider,
+            encrypted_key: None,
+            key_hint: None,
+            is_active: false,
+            base_url: None,
+            revision: 1,
+            created_at: at,
+            updated_at: at,
+            updated_by: actor,
+        }
+    }
+}
+
 /// One entry of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = llm_provider_audit)]

@@ -110,15 +110,10 @@ macro_rules! queries_for {
             let at = now();
             diesel::insert_into(configs::table)
                 .values(NewConfigRow {
-                    provider,
                     encrypted_key: Some(sealed),
                     key_hint: Some(hint),
                     is_active: true,
-                    base_url: None,
-                    revision: 1,
-                    created_at: at,
-                    updated_at: at,
-                    updated_by: actor,
+                    ..NewConfigRow::first(provider, actor, at)
                 })
                 .on_conflict(configs::provider)
                 .do_update()
@@ -275,15 +270,8 @@ macro_rules! queries_for {
             let at = now();
             diesel::insert_into(configs::table)
                 .values(NewConfigRow {
-                    provider,
-                    encrypted_key: None,
-                    key_hint: None,
-                    is_active: false,
                     base_url,
-                    revision: 1,
-                    created_at: at,
-                    updated_at: at,
-                    updated_by: actor,
+                    ..NewConfigRow::first(provider, actor, at)
                 })
                 .on_conflict(configs::provider)
                 .do_update()
