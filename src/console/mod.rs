@@ -35,6 +35,25 @@ pub fn run(options: &OpenOptions) -> Result<(), Error> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let mut app = App::new(database, providers, color);
 
+    let mut terminal = terminal::enter().map_err(Error::Terminal)?;
+    let result = start_and_loop(&mut app, &mut terminal, settings, options);
+    terminal::restore();
+    result
+}
+
+/// Draws the first frame, then starts the worker and the input thread (the
+/// admin sees the table sooner), then runs the loop.
+fn start_and_loop(
+    app: &mut App,
+    terminal: &mut terminal::ConsoleTerminal,
+    settings: Settings,
+    options: &OpenOptions,
+) -> Result<(), Error> {
+    terminal
+        .draw(|frame| ui::render(app, frame))
+        .map_err(Error::Terminal)?;
+    app.take_dirty();
+
     let (events, inbox) = mpsc::channel::<Event>();
     let (commands, worker_inbox) = mpsc::channel();
     worker::spawn(
@@ -44,8 +63,6 @@ pub fn run(options: &OpenOptions) -> Result<(), Error> {
         events.clone(),
         Event::Worker,
     );
-
-    let mut terminal = terminal::enter().map_err(Error::Terminal)?;
     // Terminal input is read on a thread of its own so that the loop below
     // waits on one channel for keys and the worker's answers alike.
     thread::Builder::new()
@@ -58,10 +75,7 @@ pub fn run(options: &OpenOptions) -> Result<(), Error> {
             }
         })
         .map_err(Error::Terminal)?;
-
-    let result = event_loop(&mut app, &mut terminal, &inbox, &commands);
-    terminal::restore();
-    result
+    event_loop(app, terminal, &inbox, &commands)
 }
 
 fn event_loop(
