@@ -1,6 +1,6 @@
 //! The terminal's lifecycle in one place: enter, restore on quit, on error and on panic.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
@@ -10,7 +10,11 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type ConsoleTerminal = Terminal<CrosstermBackend<Stdout>>;
+/// Frames are written through one buffer large enough for a whole screen, so
+/// that each frame leaves in one write (ratatui flushes after each draw).
+pub type ConsoleTerminal = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+const FRAME_BUFFER_BYTES: usize = 64 * 1024;
 
 /// Puts the terminal back as the shell had it: bracketed paste off, the main
 /// screen back, the cursor shown, raw mode off. Safe to call more than once.
@@ -32,7 +36,12 @@ pub fn enter() -> io::Result<ConsoleTerminal> {
     }));
     enable_raw_mode()?;
     let entered = crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
-        .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+        .and_then(|()| {
+            Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+                FRAME_BUFFER_BYTES,
+                io::stdout(),
+            )))
+        });
     if entered.is_err() {
         restore();
     }
