@@ -484,4 +484,12 @@ fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
     let message = app.message.as_ref().unwrap();
     assert_eq!(message.severity, Severity::Error);
     assert_eq!(message.text, "OpenAI: refused (HTTP 401 in 80 ms)");
+    // The toggle's answer, then Ollama's test: nothing is left under way.
+    app.update(answer(Outcome::Activated(Provider::Anthropic, true), None));
+    let ollama = TestResult {
+        provider: Provider::Ollama,
+        ..result.clone()
+    };
+    app.update(answer(Outcome::Tested(ollama, at), None));
+    assert_eq!(app.busy(), None, "a finished test still shows as under way");
 }

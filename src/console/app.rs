@@ -296,10 +296,9 @@ impl App {
                 if !self.testing.insert(provider) {
                     return None;
                 }
-                self.send(
-                    format!("testing {}", provider.display_name()),
-                    Command::Test(provider),
-                )
+                // Tests answer when they finish, not in the worker's order:
+                // they are tracked by provider, not in `pending`.
+                Some(Command::Test(provider))
             }
             Action::ToggleActive => {
                 let state = state?;
