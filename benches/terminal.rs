@@ -4,7 +4,7 @@
 //! ratatui app, built here in the same run) and prints each figure with its
 //! ratio and target. Run with `cargo bench --bench terminal`.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-use rustix::termios::{Winsize, tcsetwinsize};
+#[path = "../tests/common/pty.rs"]
+#[allow(dead_code)]
+mod pty;
 
 const RUNS: usize = 5;
 
@@ -31,35 +32,16 @@ struct Session {
 
 impl Session {
     fn spawn(program: &Path, args: &[&str], envs: &[(String, String)]) -> Session {
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
-        grantpt(&master).unwrap();
-        unlockpt(&master).unwrap();
-        let size = Winsize {
-            ws_row: 24,
-            ws_col: 80,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        tcsetwinsize(&master, size).unwrap();
-        let name = ptsname(&master, Vec::new()).unwrap();
-        let slave = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(name.to_str().unwrap())
-            .unwrap();
         let mut command = Command::new(program);
         command
             .args(args)
             .env_clear()
             .envs(envs.iter().map(|(k, v)| (k, v)))
             .env("TERM", "xterm-256color")
-            .env("LANG", "C.UTF-8")
-            .stdin(Stdio::from(slave.try_clone().unwrap()))
-            .stdout(Stdio::from(slave.try_clone().unwrap()))
-            .stderr(Stdio::from(slave));
+            .env("LANG", "C.UTF-8");
+        let mut master = pty::attach_to_new_terminal(&mut command, 80, 24);
         let started = Instant::now();
         let child = command.spawn().unwrap();
-        let mut master = File::from(master);
         let writer = master.try_clone().unwrap();
         let output: Output = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&output);

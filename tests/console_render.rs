@@ -1,42 +1,18 @@
 //! Snapshots of the console's screens, drawn into ratatui's TestBackend.
 
+mod common;
+
 use chrono::NaiveDate;
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
 use llm_settings::console::app::{App, Event};
 use llm_settings::console::ui;
 use llm_settings::console::worker::{Outcome, WorkerEvent};
 use llm_settings::secret::OpenError;
-use llm_settings::{Provider, ProviderState, ProviderStatus};
+use llm_settings::{Provider, ProviderState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn state(
-    provider: Provider,
-    hint: Option<&str>,
-    active: bool,
-    revision: i64,
-    by: &str,
-) -> ProviderState {
-    ProviderState {
-        status: ProviderStatus {
-            provider,
-            is_configured: hint.is_some(),
-            is_active: active,
-            key_hint: hint.map(str::to_owned),
-        },
-        base_url: None,
-        changed_at: (revision > 0).then(|| {
-            NaiveDate::from_ymd_opt(2026, 11, 26)
-                .unwrap()
-                .and_hms_opt(9, 30, 0)
-                .unwrap()
-        }),
-        changed_by: (revision > 0).then(|| by.to_owned()),
-        revision,
-        fault: None,
-        fingerprint: None,
-    }
-}
+use common::provider_state as state;
 
 fn empty() -> Vec<ProviderState> {
     Provider::ALL.map(|p| state(p, None, false, 0, "")).to_vec()

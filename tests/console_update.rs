@@ -1,32 +1,22 @@
 //! The console's `update`: every key binding, paste, and the worker's answers, as plain state changes.
 
+mod common;
+
 use chrono::NaiveDate;
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
 use llm_settings::console::app::{App, Event, Mode, Severity};
 use llm_settings::console::worker::{Command, Outcome, WorkerEvent};
-use llm_settings::{Provider, ProviderState, ProviderStatus};
+use llm_settings::{Provider, ProviderState};
 use secrecy::ExposeSecret;
 
 fn state(provider: Provider, configured: bool, active: bool, revision: i64) -> ProviderState {
-    ProviderState {
-        status: ProviderStatus {
-            provider,
-            is_configured: configured,
-            is_active: active,
-            key_hint: configured.then(|| "sk-...cdef".to_owned()),
-        },
-        base_url: None,
-        changed_at: (revision > 0).then(|| {
-            NaiveDate::from_ymd_opt(2026, 11, 26)
-                .unwrap()
-                .and_hms_opt(9, 30, 0)
-                .unwrap()
-        }),
-        changed_by: (revision > 0).then(|| "alice".to_owned()),
+    common::provider_state(
+        provider,
+        configured.then_some("sk-...cdef"),
+        active,
         revision,
-        fault: None,
-        fingerprint: None,
-    }
+        "alice",
+    )
 }
 
 /// OpenAI set and active, Anthropic set and inactive, the rest empty.

@@ -203,12 +203,7 @@ impl App {
                 self.on_paste(Zeroizing::new(text));
                 None
             }
-            Event::Terminal(event @ TerminalEvent::Key(_)) => {
-                let TerminalEvent::Key(key) = event else {
-                    unreachable!("matched as a key above")
-                };
-                self.on_key(key, &event)
-            }
+            Event::Terminal(event @ TerminalEvent::Key(key)) => self.on_key(key, &event),
             Event::Terminal(_) => None,
             Event::Worker(event) => {
                 self.on_worker(event);

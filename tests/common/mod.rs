@@ -357,3 +357,33 @@ impl Run {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout()))
     }
 }
+
+/// A provider's state as the console shows it: configured when `hint` is
+/// given, changed by `by` at 2026-11-26 09:30 UTC unless `revision` is 0.
+pub fn provider_state(
+    provider: llm_settings::Provider,
+    hint: Option<&str>,
+    active: bool,
+    revision: i64,
+    by: &str,
+) -> llm_settings::ProviderState {
+    llm_settings::ProviderState {
+        status: llm_settings::ProviderStatus {
+            provider,
+            is_configured: hint.is_some(),
+            is_active: active,
+            key_hint: hint.map(str::to_owned),
+        },
+        base_url: None,
+        changed_at: (revision > 0).then(|| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+                .unwrap()
+                .and_hms_opt(9, 30, 0)
+                .unwrap()
+        }),
+        changed_by: (revision > 0).then(|| by.to_owned()),
+        revision,
+        fault: None,
+        fingerprint: None,
+    }
+}

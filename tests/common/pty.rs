@@ -10,6 +10,33 @@ use std::time::{Duration, Instant};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{Winsize, tcsetwinsize};
 
+/// Opens a pseudo-terminal of `cols` x `rows`, gives its far end to
+/// `command` as stdin, stdout and stderr, and returns the near end, from
+/// which the program's output is read and to which keys are written.
+pub fn attach_to_new_terminal(command: &mut Command, cols: u16, rows: u16) -> File {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let size = Winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    tcsetwinsize(&master, size).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let slave = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(name.to_str().unwrap())
+        .unwrap();
+    command
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave));
+    File::from(master)
+}
+
 /// A program running in a pseudo-terminal of a fixed size, with everything
 /// it writes to the terminal kept.
 pub struct PtySession {
@@ -24,31 +51,8 @@ impl PtySession {
     /// Starts `command` with its stdin, stdout and stderr on a new terminal
     /// of `cols` x `rows`.
     pub fn spawn(mut command: Command, cols: u16, rows: u16) -> PtySession {
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
-        grantpt(&master).unwrap();
-        unlockpt(&master).unwrap();
-        tcsetwinsize(
-            &master,
-            Winsize {
-                ws_row: rows,
-                ws_col: cols,
-                ws_xpixel: 0,
-                ws_ypixel: 0,
-            },
-        )
-        .unwrap();
-        let name = ptsname(&master, Vec::new()).unwrap();
-        let slave = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(name.to_str().unwrap())
-            .unwrap();
-        command
-            .stdin(Stdio::from(slave.try_clone().unwrap()))
-            .stdout(Stdio::from(slave.try_clone().unwrap()))
-            .stderr(Stdio::from(slave));
+        let master = attach_to_new_terminal(&mut command, cols, rows);
         let child = command.spawn().unwrap();
-        let master = File::from(master);
         let writer = master.try_clone().unwrap();
         let output = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&output);
