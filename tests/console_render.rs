@@ -155,6 +155,17 @@ fn sixty_columns_drop_the_changed_columns() {
     insta::assert_snapshot!(snapshot(&app(mixed()), 60, 20));
 }
 
+/// The smallest size drawn: the columns past the right edge are cut, and
+/// with the last row selected the table scrolls to keep it in view.
+#[test]
+fn the_smallest_size_keeps_the_selection_in_view() {
+    let mut app = app(mixed());
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+    }
+    insta::assert_snapshot!(snapshot(&app, 40, 10));
+}
+
 #[test]
 fn too_small() {
     insta::assert_snapshot!(snapshot(&app(mixed()), 39, 9));

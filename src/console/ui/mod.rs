@@ -5,7 +5,7 @@ mod table;
 mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -27,14 +27,21 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_too_small(frame, area, theme);
         return;
     }
-    let [header, body, detail, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    // One line each for the header and the three lines at the bottom; the
+    // table takes the rest. Arithmetic, not a `Layout`: the first frame
+    // would otherwise wait for the constraint solver.
+    let line = |y| Rect {
+        y,
+        height: 1,
+        ..area
+    };
+    let header = line(area.y);
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 4,
+        ..area
+    };
+    let [detail, status, footer] = [3, 2, 1].map(|from_bottom| line(area.bottom() - from_bottom));
     render_header(app, frame, header, theme);
     table::render(app, frame, body, theme);
     render_detail(app, frame, detail, theme);
