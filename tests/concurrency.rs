@@ -166,6 +166,7 @@ fn a_save_killed_at_any_moment_leaves_the_old_key_or_the_new() {
                 std::thread::sleep(Duration::from_millis(delays.next_ms()));
                 let _ = child.kill();
                 let _ = child.wait();
+                db.raw().wait_until_alone();
 
                 let mut settings = open(db, &sandbox);
                 let key = settings.read_key(Provider::OpenAi).unwrap().unwrap();

@@ -210,6 +210,34 @@ impl RawConnection {
         assert_eq!(changed, 1);
     }
 
+    /// Waits until no other client is connected to this PostgreSQL
+    /// database (at once on SQLite). A client killed after sending its
+    /// COMMIT leaves the server to finish the transaction; only when the
+    /// server's session for it has ended is the outcome decided.
+    pub fn wait_until_alone(&mut self) {
+        let RawConnection::Postgres(c) = self else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let others: Vec<Count> = diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND backend_type = 'client backend'",
+            )
+            .load(c)
+            .unwrap();
+            if others[0].n == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a killed client's session did not end"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
     /// SQLite's `PRAGMA integrity_check` answer.
     pub fn integrity_check(&mut self) -> String {
         #[derive(QueryableByName)]
