@@ -68,6 +68,16 @@ fn screens() -> Vec<(&'static str, App)> {
 }
 
 fn draw(c: &mut Criterion) {
+    // The floor for each size: a frame with nothing drawn still costs
+    // ratatui a reset of the buffer and a comparison of every cell.
+    for (width, height) in [(80, 24), (200, 60)] {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        c.bench_function(&format!("draw an empty frame {width}x{height}"), |b| {
+            b.iter(|| {
+                terminal.draw(|_| {}).unwrap();
+            })
+        });
+    }
     for (name, app) in screens() {
         for (width, height) in [(80, 24), (200, 60)] {
             let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
