@@ -75,6 +75,18 @@ impl Settings {
     /// the default key file while no value is stored) and refuses a master key
     /// that is not the one the stored values were sealed with.
     pub fn open(options: &OpenOptions) -> Result<Self, Error> {
+        Self::open_reading_rows(options).map(|(settings, _)| settings)
+    }
+
+    /// [`Settings::open`], with the five statuses from the rows that opening
+    /// read anyway: the console's first frame needs both, and one read fewer.
+    pub fn open_with_states(options: &OpenOptions) -> Result<(Self, Vec<ProviderState>), Error> {
+        let (settings, rows) = Self::open_reading_rows(options)?;
+        let states = settings.states_of_rows(&rows);
+        Ok((settings, states))
+    }
+
+    fn open_reading_rows(options: &OpenOptions) -> Result<(Self, Vec<ConfigRow>), Error> {
         let location = DatabaseLocation::resolve(options.database_url.as_deref())?;
         let source = KeySource::resolve(options.key_file.as_deref())?;
         let mut store = Store::open(&location)?;
@@ -97,7 +109,7 @@ impl Settings {
                 origin: loaded.origin,
             });
         }
-        Ok(Settings {
+        let settings = Settings {
             store,
             master_key: loaded.key,
             key_origin: loaded.origin,
@@ -106,7 +118,8 @@ impl Settings {
                 .actor
                 .clone()
                 .unwrap_or_else(Actor::from_environment),
-        })
+        };
+        Ok((settings, rows))
     }
 
     /// The database in use; its `Display` hides any password.
@@ -153,13 +166,17 @@ impl Settings {
     /// that does not decrypt is reported in its provider's `fault`.
     pub fn states(&mut self) -> Result<Vec<ProviderState>, Error> {
         let rows = self.store.rows()?;
-        Ok(Provider::ALL
+        Ok(self.states_of_rows(&rows))
+    }
+
+    fn states_of_rows(&self, rows: &[ConfigRow]) -> Vec<ProviderState> {
+        Provider::ALL
             .into_iter()
             .map(|provider| {
                 let row = rows.iter().find(|row| row.provider == provider.id());
                 self.state_of(provider, row)
             })
-            .collect())
+            .collect()
     }
 
     fn state_of(&self, provider: Provider, row: Option<&ConfigRow>) -> ProviderState {

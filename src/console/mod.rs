@@ -25,8 +25,7 @@ pub use app::{App, Event};
 /// at start (no database, a wrong master key) is returned before the
 /// terminal is touched.
 pub fn run(options: &OpenOptions) -> Result<(), Error> {
-    let mut settings = Settings::open(options)?;
-    let providers = settings.states()?;
+    let (settings, providers) = Settings::open_with_states(options)?;
     let database = format!(
         "{} {}",
         settings.location().backend_name(),
