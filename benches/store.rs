@@ -33,7 +33,7 @@ fn save_sql(marker: impl Fn(usize) -> String) -> (String, String) {
         marker(6)
     );
     let audit = format!(
-        "INSERT INTO llm_provider_audit (at, actor, action, provider, key_hint) VALUES ({}, {}, 'set', {}, {})",
+        "INSERT INTO llm_settings_audit (at, actor, group_name, action, subject, new_value) VALUES ({}, {}, 'providers', 'set', {}, {})",
         marker(1),
         marker(2),
         marker(3),

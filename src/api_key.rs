@@ -1,4 +1,6 @@
-//! Provider API keys as admins enter them: the checks a key must pass and its masked hint.
+//! Secrets as admins enter them (a provider's API key, a bot token): the checks one must pass, the checked type, and its masked hint.
+
+use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -31,9 +33,46 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// A secret that passed the checks: trimmed, not empty, at most
+/// [`MAX_KEY_BYTES`], no white space, control or invisible characters
+/// inside. Only [`ApiKey::parse`] makes one, so holding one is the proof
+/// that it was checked; it is zeroized when dropped and never printed.
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
+
+impl ApiKey {
+    /// Checks a key as entered or pasted; surrounding white space (a pasted
+    /// trailing newline) is trimmed first.
+    pub fn parse(raw: &str) -> Result<Self, KeyRefusal> {
+        validate_key(raw)
+    }
+
+    /// The masked hint stored beside the sealed key and shown instead of it.
+    pub fn hint(&self) -> String {
+        masked_hint(&self.0)
+    }
+
+    /// The key as a secret, for the cipher and the request header.
+    pub fn as_secret(&self) -> &SecretString {
+        &self.0
+    }
+}
+
+impl ExposeSecret<str> for ApiKey {
+    fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
 /// Checks a key as entered or pasted and returns it trimmed of surrounding
 /// white space (a pasted trailing newline), ready to be sealed.
-pub fn validate_key(raw: &str) -> Result<SecretString, KeyRefusal> {
+pub fn validate_key(raw: &str) -> Result<ApiKey, KeyRefusal> {
     let key = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     if key.is_empty() {
         return Err(KeyRefusal::Empty);
@@ -52,7 +91,7 @@ pub fn validate_key(raw: &str) -> Result<SecretString, KeyRefusal> {
             return Err(KeyRefusal::InvisibleCharacter(u32::from(c)));
         }
     }
-    Ok(SecretString::from(key.to_owned()))
+    Ok(ApiKey(SecretString::from(key.to_owned())))
 }
 
 /// The masked hint stored beside a key and shown instead of it: the first 3

@@ -1,4 +1,6 @@
-//! Base URL overrides: the checks an override must pass before it is stored.
+//! Base URL overrides: the checks an override must pass, and the checked type that is stored.
+
+use std::fmt;
 
 /// The longest base URL accepted, in bytes.
 pub const MAX_BASE_URL_BYTES: usize = 2048;
@@ -22,9 +24,33 @@ pub enum InvalidBaseUrl {
     TooLong,
 }
 
+/// A base URL that passed the checks: `http://` or `https://`, a host, no
+/// user, password, query or fragment, no trailing `/`. Only
+/// [`BaseUrl::parse`] makes one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks a base URL as typed; surrounding white space and trailing
+    /// slashes are dropped, so that request paths can be appended to it.
+    pub fn parse(text: &str) -> Result<Self, InvalidBaseUrl> {
+        validate_base_url(text).map(BaseUrl)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Checks a base URL override and returns it without surrounding white space
 /// or trailing slashes, so that request paths can be appended to it.
-pub fn validate_base_url(text: &str) -> Result<String, InvalidBaseUrl> {
+fn validate_base_url(text: &str) -> Result<String, InvalidBaseUrl> {
     let url = text.trim();
     if url.len() > MAX_BASE_URL_BYTES {
         return Err(InvalidBaseUrl::TooLong);

@@ -1,4 +1,7 @@
 //! Testing a provider's connection: one authenticated request that lists models or checks the key.
+//!
+//! It knows the providers and the sanitiser, nothing of the store: what a
+//! test needs is read by `Settings::test_target`.
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -54,44 +57,21 @@ pub struct TestResult {
     pub detail: String,
 }
 
-impl Provider {
-    /// The provider's API, unless a base URL override is stored.
-    pub fn default_base_url(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "https://api.openai.com",
-            Provider::Anthropic => "https://api.anthropic.com",
-            Provider::Gemini => "https://generativelanguage.googleapis.com",
-            Provider::OpenRouter => "https://openrouter.ai",
-            Provider::Ollama => "http://localhost:11434",
-        }
-    }
-
-    /// The path of the request that tests a key.
-    pub fn test_path(self) -> &'static str {
-        match self {
-            Provider::OpenAi | Provider::Anthropic => "/v1/models",
-            Provider::Gemini => "/v1beta/models",
-            Provider::OpenRouter => "/api/v1/key",
-            Provider::Ollama => "/api/tags",
-        }
-    }
-}
-
 /// The headers that carry `key`, as the provider expects them. The key
 /// leaves its secret type here and nowhere else.
 fn auth_headers(provider: Provider, key: &SecretString) -> Vec<(&'static str, Zeroizing<String>)> {
-    let key = key.expose_secret();
-    let value = |text: String| Zeroizing::new(text);
-    match provider {
-        Provider::OpenAi | Provider::OpenRouter | Provider::Ollama => {
-            vec![("Authorization", value(format!("Bearer {key}")))]
-        }
-        Provider::Anthropic => vec![
-            ("x-api-key", value(key.to_owned())),
-            ("anthropic-version", value("2023-06-01".to_owned())),
-        ],
-        Provider::Gemini => vec![("x-goog-api-key", value(key.to_owned()))],
-    }
+    let (name, prefix) = provider.key_header();
+    let mut headers = vec![(
+        name,
+        Zeroizing::new(format!("{prefix}{}", key.expose_secret())),
+    )];
+    headers.extend(
+        provider
+            .fixed_headers()
+            .iter()
+            .map(|&(name, value)| (name, Zeroizing::new(value.to_owned()))),
+    );
+    headers
 }
 
 /// Tests `provider` against `base_url` (its default when `None`) with `key`
@@ -235,21 +215,14 @@ impl std::fmt::Debug for TestTarget {
 }
 
 impl TestTarget {
-    /// Reads what testing `provider` needs. A provider without a key cannot
-    /// be tested, except Ollama, which is tested without one.
-    pub fn read(
-        settings: &mut crate::settings::Settings,
-        provider: Provider,
-    ) -> Result<Self, crate::error::Error> {
-        let key = settings.read_key(provider)?;
-        if key.is_none() && provider != Provider::Ollama {
-            return Err(crate::error::Error::NotConfigured(provider));
-        }
-        Ok(TestTarget {
+    /// A test of `provider` against `base_url` (its default when `None`)
+    /// with `key` (Ollama may have none).
+    pub fn new(provider: Provider, base_url: Option<String>, key: Option<SecretString>) -> Self {
+        TestTarget {
             provider,
-            base_url: settings.base_url(provider)?,
+            base_url,
             key,
-        })
+        }
     }
 
     /// Sends the request.

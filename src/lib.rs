@@ -56,6 +56,7 @@ pub mod connection_test;
 pub mod console;
 pub mod error;
 pub mod exec;
+pub mod group;
 pub mod hardening;
 pub mod paths;
 pub mod prompt;
@@ -68,6 +69,7 @@ pub mod store;
 
 pub use actor::Actor;
 pub use error::Error;
+pub use group::Group;
 pub use provider::Provider;
 pub use settings::{OpenOptions, SaveOutcome, Settings};
 pub use status::{ProviderState, ProviderStatus};

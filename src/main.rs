@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use llm_settings::cli::{self, Cli, Command};
+use llm_settings::cli::{self, Cli};
 use llm_settings::sanitize::one_line;
 
 fn main() -> ExitCode {
@@ -13,17 +13,7 @@ fn main() -> ExitCode {
     let _ = color_eyre::install();
     llm_settings::hardening::disable_core_dumps();
 
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Some(Command::Providers(command)) => cli::run(&cli.global, command),
-        Some(Command::Exec { only, command }) => cli::exec(&cli.global, &only, &command),
-        Some(Command::RotateKey {
-            new_key_file,
-            dry_run,
-        }) => cli::rotate_key(&cli.global, &new_key_file, dry_run),
-        None => llm_settings::console::run(&cli.global.open_options()),
-    };
-    match result {
+    match cli::run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {}", one_line(&error.to_string()));

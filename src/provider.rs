@@ -101,6 +101,52 @@ impl Provider {
 }
 
 impl Provider {
+    /// The provider's API, unless a base URL override is stored.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "https://api.openai.com",
+            Provider::Anthropic => "https://api.anthropic.com",
+            Provider::Gemini => "https://generativelanguage.googleapis.com",
+            Provider::OpenRouter => "https://openrouter.ai",
+            Provider::Ollama => "http://localhost:11434",
+        }
+    }
+
+    /// The path of the request that tests a key.
+    pub fn test_path(self) -> &'static str {
+        match self {
+            Provider::OpenAi | Provider::Anthropic => "/v1/models",
+            Provider::Gemini => "/v1beta/models",
+            Provider::OpenRouter => "/api/v1/key",
+            Provider::Ollama => "/api/tags",
+        }
+    }
+
+    /// The header that carries the key, and what goes before the key in it.
+    pub fn key_header(self) -> (&'static str, &'static str) {
+        match self {
+            Provider::OpenAi | Provider::OpenRouter | Provider::Ollama => {
+                ("Authorization", "Bearer ")
+            }
+            Provider::Anthropic => ("x-api-key", ""),
+            Provider::Gemini => ("x-goog-api-key", ""),
+        }
+    }
+
+    /// Headers every request to the provider's API needs besides the key.
+    pub fn fixed_headers(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Provider::Anthropic => &[("anthropic-version", "2023-06-01")],
+            _ => &[],
+        }
+    }
+
+    /// Whether the provider works without a key (Ollama; a key is then the
+    /// bearer token of a proxy in front of it).
+    pub fn key_optional(self) -> bool {
+        self == Provider::Ollama
+    }
+
     /// Whether `partial`, a key still being typed, can still become one of
     /// this provider's keys: `s` and `sk-a` can become `sk-ant-...`. A
     /// dialog warns only once it cannot, instead of flickering while the

@@ -87,7 +87,7 @@ fn eight_processes_saving_at_once_lose_nothing() {
         let mut last_hint: BTreeMap<String, String> = BTreeMap::new();
         for row in &trail {
             assert_eq!(row.action, "set");
-            last_hint.insert(row.provider.clone(), row.key_hint.clone().unwrap());
+            last_hint.insert(row.subject.clone().unwrap(), row.new_value.clone().unwrap());
         }
         for provider in PROVIDERS {
             let key = settings
@@ -243,7 +243,7 @@ fn a_held_sqlite_write_lock_is_waited_for_then_reported_busy() {
     let before = db.raw().sealed_value("openai");
     let audit_before = db
         .raw()
-        .count("SELECT COUNT(*) AS n FROM llm_provider_audit");
+        .count("SELECT COUNT(*) AS n FROM llm_settings_audit");
     let holder = hold_write_lock(&db, Duration::from_secs(7));
     let run = sandbox.run(
         &["providers", "set", "openai"],
@@ -255,7 +255,7 @@ fn a_held_sqlite_write_lock_is_waited_for_then_reported_busy() {
     assert_eq!(db.raw().sealed_value("openai"), before);
     assert_eq!(
         db.raw()
-            .count("SELECT COUNT(*) AS n FROM llm_provider_audit"),
+            .count("SELECT COUNT(*) AS n FROM llm_settings_audit"),
         audit_before
     );
 }

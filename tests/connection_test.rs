@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::http::{Answer, TestServer};
 use common::{Sandbox, TestDb, open_settings};
-use llm_settings::connection_test::{TestOutcome, TestTarget};
+use llm_settings::connection_test::TestOutcome;
 use llm_settings::{Provider, Settings};
 use secrecy::SecretString;
 
@@ -64,7 +64,7 @@ fn each_provider_sends_its_request_with_the_key_in_a_header_only() {
             Some(KEY),
             &format!("{}/prefix/", server.base_url()),
         );
-        let result = TestTarget::read(&mut settings, provider).unwrap().run();
+        let result = settings.test_target(provider).unwrap().run();
         assert_eq!(result.outcome, TestOutcome::Ok, "{provider}: {result:?}");
         assert_eq!(result.http_status, Some(200));
         let request = server.next_request();
@@ -99,15 +99,13 @@ fn ollama_without_a_key_is_tested_without_authorization() {
     let server = TestServer::start(Answer::Status(200, r#"{"models":[]}"#.into()));
     let db = TestDb::sqlite();
     let mut settings = settings_with(&db, Provider::Ollama, None, &server.base_url());
-    let result = TestTarget::read(&mut settings, Provider::Ollama)
-        .unwrap()
-        .run();
+    let result = settings.test_target(Provider::Ollama).unwrap().run();
     assert_eq!(result.outcome, TestOutcome::Ok);
     let request = server.next_request();
     assert_eq!(request.target, "/api/tags");
     assert_eq!(request.header("authorization"), None);
     // Any other provider without a key cannot be tested.
-    assert!(TestTarget::read(&mut settings, Provider::OpenAi).is_err());
+    assert!(settings.test_target(Provider::OpenAi).is_err());
 }
 
 #[test]
@@ -144,9 +142,7 @@ fn statuses_map_to_outcomes_and_no_text_holds_the_key() {
         let server = TestServer::start(answer);
         let db = TestDb::sqlite();
         let mut settings = settings_with(&db, Provider::OpenAi, Some(KEY), &server.base_url());
-        let result = TestTarget::read(&mut settings, Provider::OpenAi)
-            .unwrap()
-            .run();
+        let result = settings.test_target(Provider::OpenAi).unwrap().run();
         assert_eq!(
             (result.outcome, result.http_status),
             (outcome, status),
@@ -171,9 +167,7 @@ fn a_closed_port_is_unreachable() {
         Some(KEY),
         &format!("http://127.0.0.1:{port}"),
     );
-    let result = TestTarget::read(&mut settings, Provider::Anthropic)
-        .unwrap()
-        .run();
+    let result = settings.test_target(Provider::Anthropic).unwrap().run();
     assert_eq!(result.outcome, TestOutcome::Unreachable);
     assert_eq!(result.http_status, None);
     assert!(!result.detail.contains(KEY));
@@ -185,9 +179,7 @@ fn a_server_that_never_answers_times_out_after_about_ten_seconds() {
     let db = TestDb::sqlite();
     let mut settings = settings_with(&db, Provider::Gemini, Some(KEY), &server.base_url());
     let started = std::time::Instant::now();
-    let result = TestTarget::read(&mut settings, Provider::Gemini)
-        .unwrap()
-        .run();
+    let result = settings.test_target(Provider::Gemini).unwrap().run();
     let elapsed = started.elapsed();
     assert_eq!(result.outcome, TestOutcome::Unreachable, "{result:?}");
     assert!(
@@ -215,9 +207,7 @@ fn openrouter_shows_the_credit_left() {
         Some("sk-or-v1-CREDITcredit0000000000"),
         &server.base_url(),
     );
-    let result = TestTarget::read(&mut settings, Provider::OpenRouter)
-        .unwrap()
-        .run();
+    let result = settings.test_target(Provider::OpenRouter).unwrap().run();
     assert_eq!(result.outcome, TestOutcome::Ok);
     assert!(
         result.detail.ends_with("credit left: $18.5"),

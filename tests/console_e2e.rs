@@ -104,7 +104,7 @@ fn set_replace_toggle_delete_and_quit() {
         .audit_trail()
         .unwrap()
         .into_iter()
-        .map(|row| format!("{} {}", row.action, row.provider))
+        .map(|row| format!("{} {}", row.action, row.subject.unwrap_or_default()))
         .collect();
     assert_eq!(
         actions,

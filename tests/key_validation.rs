@@ -53,10 +53,10 @@ fn refused_keys_change_nothing() {
             0
         );
         assert_eq!(
-            raw.count("SELECT COUNT(*) AS n FROM llm_provider_audit WHERE provider = 'openai'"),
+            raw.count("SELECT COUNT(*) AS n FROM llm_settings_audit WHERE subject = 'openai'"),
             0
         );
-        assert_eq!(raw.count("SELECT COUNT(*) AS n FROM llm_provider_audit"), 2);
+        assert_eq!(raw.count("SELECT COUNT(*) AS n FROM llm_settings_audit"), 2);
 
         // A refused replacement leaves the stored key as it was.
         settings
@@ -70,7 +70,7 @@ fn refused_keys_change_nothing() {
         );
         assert_eq!(raw.sealed_value("openai"), before);
         assert_eq!(
-            raw.count("SELECT COUNT(*) AS n FROM llm_provider_audit WHERE provider = 'openai'"),
+            raw.count("SELECT COUNT(*) AS n FROM llm_settings_audit WHERE subject = 'openai'"),
             1
         );
     });

@@ -189,7 +189,7 @@ fn a_wrong_master_key_is_sealed_out_and_changes_nothing() {
             }
             let mut raw = db.raw();
             assert_eq!(raw.sealed_value("openai"), before);
-            assert_eq!(raw.count("SELECT COUNT(*) AS n FROM llm_provider_audit"), 1);
+            assert_eq!(raw.count("SELECT COUNT(*) AS n FROM llm_settings_audit"), 1);
             assert_eq!(
                 raw.count(
                     "SELECT COUNT(*) AS n FROM llm_provider_configs WHERE base_url IS NOT NULL"

@@ -50,7 +50,7 @@ fn rotation_re_encrypts_everything_under_the_new_key_only() {
             let before = stored(db);
             let audit_before = db
                 .raw()
-                .count("SELECT COUNT(*) AS n FROM llm_provider_audit");
+                .count("SELECT COUNT(*) AS n FROM llm_settings_audit");
 
             let dry = sandbox.run(
                 &[
@@ -71,7 +71,7 @@ fn rotation_re_encrypts_everything_under_the_new_key_only() {
             assert_eq!(stored(db), before, "a dry run changed the stored bytes");
             assert_eq!(
                 db.raw()
-                    .count("SELECT COUNT(*) AS n FROM llm_provider_audit"),
+                    .count("SELECT COUNT(*) AS n FROM llm_settings_audit"),
                 audit_before
             );
 
@@ -125,11 +125,16 @@ fn rotation_re_encrypts_everything_under_the_new_key_only() {
                 "one audit entry for the rotation"
             );
             let entry = trail.last().unwrap();
-            assert_eq!(entry.action, "rotate-key");
             assert_eq!(
-                entry.detail.as_deref(),
-                Some(format!("master key {} -> {}", old_key.id(), new_key.id()).as_str())
+                (
+                    entry.group_name.as_str(),
+                    entry.action.as_str(),
+                    &entry.subject
+                ),
+                ("master_key", "rotate-key", &None)
             );
+            assert_eq!(entry.old_value, Some(old_key.id().to_string()));
+            assert_eq!(entry.new_value, Some(new_key.id().to_string()));
             // The hints are those of the same keys.
             let statuses = settings.statuses().unwrap();
             assert_eq!(statuses[0].key_hint.as_deref(), Some("sk-...0001"));
@@ -149,7 +154,7 @@ fn a_value_that_does_not_open_stops_the_rotation_and_changes_nothing() {
             tampered[30] ^= 0x04;
             raw.set_sealed_value("anthropic", &tampered);
             let before = stored(db);
-            let audit_before = raw.count("SELECT COUNT(*) AS n FROM llm_provider_audit");
+            let audit_before = raw.count("SELECT COUNT(*) AS n FROM llm_settings_audit");
 
             let new_file = sandbox.home.path().join("new.key");
             write_key_file(&new_file);
@@ -171,7 +176,7 @@ fn a_value_that_does_not_open_stops_the_rotation_and_changes_nothing() {
                 );
                 assert_eq!(
                     db.raw()
-                        .count("SELECT COUNT(*) AS n FROM llm_provider_audit"),
+                        .count("SELECT COUNT(*) AS n FROM llm_settings_audit"),
                     audit_before
                 );
             }

@@ -1,7 +1,6 @@
 //! No type that holds a key prints it: `Debug` of each, with a known key inside.
 
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
-use llm_settings::connection_test::TestTarget;
 use llm_settings::console::app::{App, Event};
 use llm_settings::console::key_field::KeyField;
 use llm_settings::console::worker::Command;
@@ -71,7 +70,7 @@ fn debug_never_shows_a_key() {
     assert!(!format!("{settings:?}").contains(file_text.trim()));
     let read = settings.read_key(Provider::Anthropic).unwrap();
     assert_hidden("the key read back", format!("{read:?}"));
-    let target = TestTarget::read(&mut settings, Provider::Anthropic).unwrap();
+    let target = settings.test_target(Provider::Anthropic).unwrap();
     assert_hidden("TestTarget", format!("{target:?}"));
     let environment = llm_settings::exec::environment(&mut settings, &[]).unwrap();
     assert_hidden("exec's Environment", format!("{environment:?}"));

@@ -207,32 +207,41 @@ fn the_audit_trail_records_each_change_and_no_key() {
         let _ = settings.save_key(Provider::Gemini, &secret("has space")); // refused: no entry
 
         let trail = settings.audit_trail().unwrap();
-        let summary: Vec<(&str, &str, Option<&str>, Option<&str>)> = trail
+        let summary: Vec<_> = trail
             .iter()
             .map(|row| {
                 (
+                    row.group_name.as_str(),
                     row.action.as_str(),
-                    row.provider.as_str(),
-                    row.key_hint.as_deref(),
-                    row.detail.as_deref(),
+                    row.subject.as_deref().unwrap(),
+                    row.old_value.as_deref(),
+                    row.new_value.as_deref(),
                 )
             })
             .collect();
+        let url = "https://proxy.example/openai";
         assert_eq!(
             summary,
             vec![
-                ("set", "openai", Some("sk-...9876"), None),
-                ("deactivate", "openai", Some("sk-...9876"), None),
-                ("activate", "openai", Some("sk-...9876"), None),
+                ("providers", "set", "openai", None, Some("sk-...9876")),
                 (
-                    "base-url",
+                    "providers",
+                    "deactivate",
                     "openai",
-                    Some("sk-...9876"),
-                    Some("https://proxy.example/openai")
+                    Some("true"),
+                    Some("false")
                 ),
-                ("base-url-reset", "openai", Some("sk-...9876"), None),
-                ("set", "anthropic", Some("sk-...cdef"), None),
-                ("delete", "openai", Some("sk-...9876"), None),
+                (
+                    "providers",
+                    "activate",
+                    "openai",
+                    Some("false"),
+                    Some("true")
+                ),
+                ("providers", "base-url", "openai", None, Some(url)),
+                ("providers", "base-url-reset", "openai", Some(url), None),
+                ("providers", "set", "anthropic", None, Some("sk-...cdef")),
+                ("providers", "delete", "openai", Some("sk-...9876"), None),
             ],
             "{:?}",
             db.backend

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use llm_settings::api_key::{masked_hint, validate_key};
+use llm_settings::api_key::validate_key;
 use secrecy::ExposeSecret;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         let accepted = key.expose_secret();
         assert!(!accepted.is_empty() && accepted.len() <= 4096);
         assert!(!accepted.chars().any(|c| c.is_whitespace() || c.is_control()));
-        let hint = masked_hint(&key);
+        let hint = key.hint();
         let shown = hint.chars().count() - 3;
         assert!(shown <= 7 && shown * 4 <= accepted.chars().count());
     }

@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 use super::key_field::KeyField;
 use super::keys::{self, Action, ConfirmAction, DialogAction};
 use super::worker::{Command, Outcome, WorkerEvent};
-use crate::api_key::validate_key;
-use crate::base_url::validate_base_url;
+use crate::api_key::ApiKey;
+use crate::base_url::BaseUrl;
 use crate::connection_test::{TestOutcome, TestResult};
 use crate::provider::Provider;
 use crate::sanitize::printable;
@@ -360,7 +360,7 @@ impl App {
             }
             Some(DialogAction::Submit) => {
                 self.dirty = true;
-                if let Err(refusal) = validate_key(dialog.field.expose()) {
+                if let Err(refusal) = ApiKey::parse(dialog.field.expose()) {
                     dialog.refusal = Some(refusal.to_string());
                     self.mode = Mode::EditKey(dialog);
                     return None;
@@ -413,8 +413,8 @@ impl App {
                 let url = if text.is_empty() {
                     None
                 } else {
-                    match validate_base_url(text) {
-                        Ok(url) => Some(url),
+                    match BaseUrl::parse(text) {
+                        Ok(url) => Some(url.as_str().to_owned()),
                         Err(refusal) => {
                             dialog.refusal = Some(refusal.to_string());
                             self.mode = Mode::EditBaseUrl(dialog);

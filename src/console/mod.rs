@@ -21,10 +21,20 @@ use crate::error::Error;
 use crate::settings::{OpenOptions, Settings};
 pub use app::{App, Event};
 
+/// Why the console stopped or did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    /// Opening the settings failed (before the terminal was touched).
+    #[error(transparent)]
+    Settings(#[from] Error),
+    #[error("terminal error: {0}")]
+    Terminal(std::io::Error),
+}
+
 /// Opens the settings, then runs the console until the admin quits. A fault
 /// at start (no database, a wrong master key) is returned before the
 /// terminal is touched.
-pub fn run(options: &OpenOptions) -> Result<(), Error> {
+pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
     let (settings, providers) = Settings::open_with_states(options)?;
     let database = format!(
         "{} {}",
@@ -34,7 +44,7 @@ pub fn run(options: &OpenOptions) -> Result<(), Error> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let mut app = App::new(database, providers, color);
 
-    let mut terminal = terminal::enter().map_err(Error::Terminal)?;
+    let mut terminal = terminal::enter().map_err(ConsoleError::Terminal)?;
     let result = start_and_loop(&mut app, &mut terminal, settings, options);
     terminal::restore();
     result
@@ -47,10 +57,10 @@ fn start_and_loop(
     terminal: &mut terminal::ConsoleTerminal,
     settings: Settings,
     options: &OpenOptions,
-) -> Result<(), Error> {
+) -> Result<(), ConsoleError> {
     terminal
         .draw(|frame| ui::render(app, frame))
-        .map_err(Error::Terminal)?;
+        .map_err(ConsoleError::Terminal)?;
     app.take_dirty();
 
     let (events, inbox) = mpsc::channel::<Event>();
@@ -73,7 +83,7 @@ fn start_and_loop(
                 }
             }
         })
-        .map_err(Error::Terminal)?;
+        .map_err(ConsoleError::Terminal)?;
     event_loop(app, terminal, &inbox, &commands)
 }
 
@@ -82,12 +92,12 @@ fn event_loop(
     terminal: &mut terminal::ConsoleTerminal,
     inbox: &mpsc::Receiver<Event>,
     commands: &mpsc::Sender<worker::Command>,
-) -> Result<(), Error> {
+) -> Result<(), ConsoleError> {
     while app.is_running() {
         if app.take_dirty() {
             terminal
                 .draw(|frame| ui::render(app, frame))
-                .map_err(Error::Terminal)?;
+                .map_err(ConsoleError::Terminal)?;
         }
         let Ok(event) = inbox.recv() else {
             break;

@@ -163,9 +163,9 @@ pub fn spawn<M: Send + 'static>(
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// An audit entry as a phrase: "set the key of OpenAI".
-fn describe_change(action: &str, provider: &str) -> String {
+fn describe_change(action: &str, provider: Option<&str>) -> String {
     let name = provider
-        .parse::<Provider>()
+        .and_then(|id| id.parse::<Provider>().ok())
         .map(Provider::display_name)
         .unwrap_or("every provider");
     match action {
@@ -250,7 +250,7 @@ impl Worker {
         let mut text = format!(
             "{} {}",
             last.actor,
-            describe_change(&last.action, &last.provider)
+            describe_change(&last.action, last.subject.as_deref())
         );
         if changes.len() > 1 {
             text.push_str(&format!(" (and {} more changes)", changes.len() - 1));
@@ -272,7 +272,7 @@ impl Worker {
     fn test_target(&mut self, provider: Provider) -> Result<TestTarget, WorkerEvent> {
         let target = self
             .settings()
-            .and_then(|settings| TestTarget::read(settings, provider));
+            .and_then(|settings| settings.test_target(provider));
         target.map_err(|error| {
             if matches!(error, Error::Store(_)) {
                 self.settings = None;
@@ -332,7 +332,7 @@ impl Worker {
             // `spawn` runs tests on threads of their own; run here, a test
             // would only hold up the commands behind it.
             Command::Test(provider) => {
-                let result = TestTarget::read(settings, provider)?.run();
+                let result = settings.test_target(provider)?.run();
                 Outcome::Tested(result, Utc::now().naive_utc())
             }
         };

@@ -1,4 +1,4 @@
-//! The stored form of a provider key: a versioned, self-describing AES-256-SIV envelope.
+//! The stored form of a secret (a provider key, a bot token): a versioned, self-describing AES-256-SIV envelope.
 
 use aes_siv::Aes256SivAead;
 use aes_siv::aead::{Aead, KeyInit, Payload};
@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use super::master_key::{KEY_ID_BYTES, KeyId, MasterKey};
-use crate::provider::Provider;
+use super::slot::SecretSlot;
 
 /// The format version written today.
 pub const ENVELOPE_VERSION: u8 = 1;
@@ -27,8 +27,9 @@ const HEADER_BYTES: usize = 1 + KEY_ID_BYTES + NONCE_BYTES;
 /// | 25 | 16 | AES-SIV synthetic IV (the tag) |
 /// | 41 | n | ciphertext, as long as the key |
 ///
-/// The AES-SIV headers are the provider id (ASCII) then the nonce, so a value
-/// copied onto another provider's row does not decrypt.
+/// The AES-SIV headers are the slot's associated data (for a provider key,
+/// the provider id in ASCII) then the nonce, so a value copied into another
+/// slot does not decrypt.
 #[derive(Debug, Clone, Copy)]
 pub struct Envelope<'a> {
     pub version: u8,
@@ -79,12 +80,13 @@ fn cipher(master: &MasterKey) -> Aes256SivAead {
     Aes256SivAead::new(master.expose_bytes().into())
 }
 
-/// Encrypts `key` for `provider` under `master`, with a fresh random nonce.
-pub fn seal(master: &MasterKey, provider: Provider, key: &SecretString) -> Vec<u8> {
+/// Encrypts `key` for `slot` under `master`, with a fresh random nonce.
+pub fn seal(master: &MasterKey, slot: impl Into<SecretSlot>, key: &SecretString) -> Vec<u8> {
     let mut nonce = [0u8; NONCE_BYTES];
     // A machine whose kernel cannot hand out random bytes cannot keep secrets.
+    #[allow(clippy::expect_used)]
     getrandom::fill(&mut nonce).expect("the operating system's random number generator failed");
-    seal_with_nonce(master, provider, key, nonce)
+    seal_with_nonce(master, slot, key, nonce)
 }
 
 /// [`seal`] with a given nonce. Only for test vectors: a nonce must never be
@@ -92,16 +94,17 @@ pub fn seal(master: &MasterKey, provider: Provider, key: &SecretString) -> Vec<u
 #[doc(hidden)]
 pub fn seal_with_nonce(
     master: &MasterKey,
-    provider: Provider,
+    slot: impl Into<SecretSlot>,
     key: &SecretString,
     nonce: [u8; NONCE_BYTES],
 ) -> Vec<u8> {
+    #[allow(clippy::expect_used)]
     let sealed = cipher(master)
         .encrypt(
             (&nonce).into(),
             Payload {
                 msg: key.expose_secret().as_bytes(),
-                aad: provider.id().as_bytes(),
+                aad: slot.into().associated_data(),
             },
         )
         .expect("AES-SIV encryption of a key of at most 4096 bytes cannot fail");
@@ -113,10 +116,10 @@ pub fn seal_with_nonce(
     out
 }
 
-/// Decrypts a stored value of `provider` with `master`.
+/// Decrypts a value stored in `slot` with `master`.
 pub fn open(
     master: &MasterKey,
-    provider: Provider,
+    slot: impl Into<SecretSlot>,
     bytes: &[u8],
 ) -> Result<SecretString, OpenError> {
     let envelope = Envelope::parse(bytes)?;
@@ -136,7 +139,7 @@ pub fn open(
                 nonce.into(),
                 Payload {
                     msg: envelope.sealed,
-                    aad: provider.id().as_bytes(),
+                    aad: slot.into().associated_data(),
                 },
             )
             .map_err(|_| OpenError::Tampered)?,
@@ -148,6 +151,7 @@ pub fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::Provider;
 
     fn key(text: &str) -> SecretString {
         SecretString::from(text.to_owned())

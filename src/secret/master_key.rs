@@ -1,4 +1,4 @@
-//! The 64-byte master key that seals every provider key, and the id that names it without revealing it.
+//! The 64-byte master key that seals every secret, and the id that names it without revealing it.
 
 use std::fmt;
 
@@ -121,11 +121,11 @@ impl MasterKey {
     /// against.
     pub fn fingerprint(
         &self,
-        provider: crate::provider::Provider,
+        slot: impl Into<super::SecretSlot>,
         key: &secrecy::SecretString,
     ) -> String {
         let mut siv = Aes256Siv::new(self.bytes.expose_secret().into());
-        let headers: [&[u8]; 2] = [FINGERPRINT_LABEL, provider.id().as_bytes()];
+        let headers: [&[u8]; 2] = [FINGERPRINT_LABEL, slot.into().associated_data()];
         let sealed = Zeroizing::new(
             siv.encrypt(headers, key.expose_secret().as_bytes())
                 .expect("AES-SIV encryption of a key of at most 4096 bytes cannot fail"),

@@ -1,8 +1,9 @@
-//! Key custody: the master key, where it comes from, and the sealed envelope each provider key is stored in.
+//! Key custody: the master key, where it comes from, the slots secrets live in, and the sealed envelope each is stored in.
 
 mod envelope;
 mod key_source;
 mod master_key;
+mod slot;
 
 pub use envelope::{ENVELOPE_VERSION, Envelope, OpenError, open, seal, seal_with_nonce};
 pub use key_source::{
@@ -10,3 +11,4 @@ pub use key_source::{
     default_key_file, generate_key_file, load_key_file, load_master_key,
 };
 pub use master_key::{KeyId, MasterKey, MasterKeyParseError};
+pub use slot::SecretSlot;

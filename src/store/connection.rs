@@ -137,6 +137,18 @@ fn scrub_password(message: &str, password: Option<&str>) -> String {
     }
 }
 
+/// The advisory lock every write transaction on PostgreSQL takes first
+/// (an arbitrary number: "llm-sett" in ASCII). It is released at commit
+/// or rollback; a writer that waits longer than the lock time-out fails
+/// as busy.
+const WRITERS_LOCK: i64 = 0x6c6c_6d2d_7365_7474;
+
+/// Makes this transaction the only writer until it ends (see
+/// `in_write_transaction!`).
+pub(super) fn lock_writers(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+    conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITERS_LOCK})"))
+}
+
 fn run_migrations(connection: &mut DbConnection) -> Result<(), StoreError> {
     let result = match connection {
         DbConnection::Sqlite(conn) => migrate(conn, || SQLITE_MIGRATIONS),

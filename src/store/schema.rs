@@ -1,4 +1,4 @@
-//! The diesel schema of both tables; column types are the ones both backends share.
+//! The diesel schema of every table; column types are the ones both backends share.
 
 diesel::table! {
     llm_provider_configs (provider) {
@@ -15,15 +15,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    llm_provider_audit (id) {
+    llm_settings_audit (id) {
         id -> BigInt,
         at -> Timestamp,
         actor -> Text,
+        group_name -> Text,
         action -> Text,
-        provider -> Text,
-        key_hint -> Nullable<Text>,
-        detail -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(llm_provider_configs, llm_provider_audit);
+diesel::allow_tables_to_appear_in_same_query!(llm_provider_configs, llm_settings_audit);

@@ -1,0 +1,79 @@
+//! The command line's failures: the library's, and those only a command line has.
+
+use crate::connection_test::TestOutcome;
+use crate::error::Error;
+use crate::provider::Provider;
+use crate::sanitize::printable;
+use crate::status::ProviderState;
+
+/// A failed command: one line for stderr, and the exit status of PRODUCT.md.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Settings(#[from] Error),
+    #[error(
+        "the key is never taken from the command line (it would stay in the shell history): pipe it in, or type it at the prompt"
+    )]
+    KeyOnCommandLine,
+    #[error("cancelled; nothing was saved")]
+    Cancelled,
+    #[error("cannot read the key: {0}")]
+    Input(std::io::Error),
+    #[error("the connection test of {} failed: {}", .0.display_name(), .1.label())]
+    TestFailed(Provider, TestOutcome),
+    #[error(
+        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
+        .provider.display_name(),
+        .state.revision,
+        .state.changed_by.as_deref().unwrap_or("nobody"),
+        .state.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
+    )]
+    StaleWrite {
+        provider: Provider,
+        expected: i64,
+        state: Box<ProviderState>,
+    },
+    #[error("cannot run {}: {source}", printable(.command))]
+    Exec {
+        command: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Console(#[from] crate::console::ConsoleError),
+}
+
+impl CliError {
+    /// The process exit status: 2 for invalid input, 1 for any other failure.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            CliError::Settings(error) => error.exit_status(),
+            CliError::Console(crate::console::ConsoleError::Settings(error)) => error.exit_status(),
+            CliError::KeyOnCommandLine => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl From<crate::api_key::KeyRefusal> for CliError {
+    fn from(refusal: crate::api_key::KeyRefusal) -> Self {
+        CliError::Settings(refusal.into())
+    }
+}
+
+impl From<crate::provider::InvalidProvider> for CliError {
+    fn from(invalid: crate::provider::InvalidProvider) -> Self {
+        CliError::Settings(invalid.into())
+    }
+}
+
+impl From<crate::base_url::InvalidBaseUrl> for CliError {
+    fn from(invalid: crate::base_url::InvalidBaseUrl) -> Self {
+        CliError::Settings(invalid.into())
+    }
+}
+
+impl From<crate::secret::MasterKeyError> for CliError {
+    fn from(error: crate::secret::MasterKeyError) -> Self {
+        CliError::Settings(error.into())
+    }
+}

@@ -1,0 +1,43 @@
+//! `exec`: replaces this process with a command whose environment holds the keys it needs.
+
+use secrecy::ExposeSecret;
+
+use super::CliError;
+use crate::exec::ExportedValue;
+use crate::provider::Provider;
+use crate::settings::{OpenOptions, Settings};
+
+/// Replaces this process with `command`, its environment holding the
+/// active providers' keys. Returns only on failure.
+pub fn run(options: &OpenOptions, only: &[String], command: &[String]) -> Result<(), CliError> {
+    use std::os::unix::process::CommandExt;
+
+    let only = only
+        .iter()
+        .map(|id| id.parse::<Provider>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut settings = Settings::open(options)?;
+    let environment = crate::exec::environment(&mut settings, &only)?;
+    drop(settings);
+    let Some((program, args)) = command.split_first() else {
+        // clap requires a command after `--`.
+        return Ok(());
+    };
+    let mut child = std::process::Command::new(program);
+    child.args(args);
+    for name in &environment.remove {
+        child.env_remove(name);
+    }
+    for (name, value) in &environment.set {
+        match value {
+            ExportedValue::Key(key) => child.env(name, key.expose_secret()),
+            ExportedValue::BaseUrl(url) => child.env(name, url),
+        };
+    }
+    crate::hardening::restore_core_limit_for_exec();
+    let source = child.exec();
+    Err(CliError::Exec {
+        command: program.clone(),
+        source,
+    })
+}

@@ -1,0 +1,43 @@
+//! `rotate-key`: every sealed value re-encrypted under a new master key.
+
+use std::path::Path;
+
+use super::CliError;
+use crate::secret::SecretSlot;
+use crate::settings::{OpenOptions, Settings};
+
+/// Re-encrypts every stored secret under the master key in `new_key_file`.
+pub fn rotate(options: &OpenOptions, new_key_file: &Path, dry_run: bool) -> Result<(), CliError> {
+    let new_key = crate::secret::load_key_file(new_key_file)?;
+    let mut settings = Settings::open(options)?;
+    let rotation = settings.rotate_master_key(new_key, dry_run)?;
+    let names: Vec<&str> = rotation
+        .slots
+        .iter()
+        .map(|slot| match slot {
+            SecretSlot::ProviderKey(provider) => provider.display_name(),
+        })
+        .collect();
+    let which = if names.is_empty() {
+        "no stored keys".to_owned()
+    } else {
+        format!("the keys of {}", names.join(", "))
+    };
+    if rotation.dry_run {
+        println!(
+            "Would re-encrypt {which} from master key {} to {}; nothing was changed.",
+            rotation.old_key, rotation.new_key
+        );
+    } else {
+        println!(
+            "Re-encrypted {which} from master key {} to {}.",
+            rotation.old_key, rotation.new_key
+        );
+        println!(
+            "From now on load the master key from {} (--key-file, $LLM_SETTINGS_KEY_FILE, or replace {}), and keep the old key until its backups are gone.",
+            new_key_file.display(),
+            settings.master_key_origin()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! The command line for scripts: the clap definitions of every group's commands, and the dispatch to each group's module.
+
+mod error;
+mod exec;
+mod input;
+mod master_key;
+mod output;
+mod providers;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use error::CliError;
+pub use providers::ProvidersCommand;
+
+use crate::settings::OpenOptions;
+
+/// Manage the settings of an LLM-driven system: its providers' API keys.
+///
+/// With no command, opens the console.
+#[derive(Debug, Parser)]
+#[command(name = "llm-settings", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the database and the master key are.
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// Database: postgres://..., sqlite://PATH, a file path or :memory:
+    /// [default: $DATABASE_URL, else ~/.local/share/llm-settings/settings.db]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// File holding the master key (base64 of 64 bytes, mode 0600)
+    /// [default: $LLM_SETTINGS_MASTER_KEY, $LLM_SETTINGS_KEY_FILE, else ~/.config/llm-settings/master.key]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the providers' API keys
+    #[command(subcommand)]
+    Providers(ProvidersCommand),
+    /// Re-encrypt every stored key under a new master key
+    ///
+    /// Make the new key file first, e.g.
+    /// (umask 077; head -c 64 /dev/urandom | base64 -w 0 > new.key);
+    /// afterwards load the master key from it instead of the old one.
+    RotateKey {
+        /// The file holding the new master key (base64 of 64 bytes, mode 0600)
+        #[arg(long, value_name = "PATH")]
+        new_key_file: PathBuf,
+        /// Check that every key can be re-encrypted, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run a command with the active providers' keys in its environment
+    ///
+    /// Sets OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY,
+    /// OPENROUTER_API_KEY and OLLAMA_API_KEY for the active providers, and
+    /// OPENAI_BASE_URL, GEMINI_BASE_URL, ANTHROPIC_BASE_URL,
+    /// OPENROUTER_BASE_URL and OLLAMA_HOST for their base URL overrides, then
+    /// replaces itself with the command.
+    Exec {
+        /// Export only this provider, which must be active (repeatable)
+        #[arg(long = "only", value_name = "PROVIDER")]
+        only: Vec<String>,
+        /// The command to run and its arguments, after --
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
+}
+
+impl GlobalOptions {
+    /// The options these flags give, the rest from the environment.
+    pub fn open_options(&self) -> OpenOptions {
+        OpenOptions {
+            database_url: self.database_url.clone(),
+            key_file: self.key_file.clone(),
+            actor: None,
+        }
+    }
+}
+
+/// Runs what the command line asks for; with no command, the console.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let options = cli.global.open_options();
+    match cli.command {
+        Some(Command::Providers(command)) => providers::run(&options, command),
+        Some(Command::Exec { only, command }) => exec::run(&options, &only, &command),
+        Some(Command::RotateKey {
+            new_key_file,
+            dry_run,
+        }) => master_key::rotate(&options, &new_key_file, dry_run),
+        None => Ok(crate::console::run(&options)?),
+    }
+}

@@ -1,0 +1,209 @@
+//! `providers ...`: the providers' keys, switches, base URLs and connection tests, for scripts.
+
+use clap::Subcommand;
+use secrecy::ExposeSecret;
+
+use super::CliError;
+use super::input::read_secret;
+use super::output::{Table, print_json};
+use crate::api_key::ApiKey;
+use crate::base_url::BaseUrl;
+use crate::connection_test::TestOutcome;
+use crate::provider::Provider;
+use crate::sanitize::printable;
+use crate::settings::{OpenOptions, SaveOutcome, Settings};
+use crate::status::{ProviderState, ProviderStatus};
+
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// Show the five providers' statuses
+    List {
+        /// Print a JSON array of the five statuses
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a provider's key, read from stdin when piped, else from a hidden prompt
+    Set {
+        /// openai, gemini, anthropic, openrouter or ollama
+        provider: String,
+        /// Refuse to overwrite a change made since this revision (the REV
+        /// column of `providers list`; 0 for a provider never set)
+        #[arg(long, value_name = "REVISION")]
+        expect_revision: Option<i64>,
+        /// Catches a key typed on the command line, to refuse it without echoing it.
+        #[arg(hide = true, num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
+        stray: Vec<String>,
+    },
+    /// Remove a provider's stored key
+    Delete { provider: String },
+    /// Make a configured provider active
+    Activate { provider: String },
+    /// Make a configured provider inactive
+    Deactivate { provider: String },
+    /// Test a provider's connection with its stored key
+    Test {
+        provider: String,
+        /// Print {"provider", "outcome", "http_status", "latency_ms", "detail"}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set or reset a provider's base URL override
+    BaseUrl {
+        provider: String,
+        /// The base URL, e.g. https://proxy.example/openai
+        #[arg(required_unless_present = "reset", conflicts_with = "reset")]
+        url: Option<String>,
+        /// Remove the override and use the provider's default
+        #[arg(long)]
+        reset: bool,
+    },
+}
+
+/// Runs one `providers` command.
+pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliError> {
+    match command {
+        ProvidersCommand::List { json } => {
+            let mut settings = Settings::open(options)?;
+            let states = settings.states()?;
+            if json {
+                let statuses: Vec<&ProviderStatus> =
+                    states.iter().map(|state| &state.status).collect();
+                print_json(&statuses);
+            } else {
+                print_list(&settings, &states);
+            }
+        }
+        ProvidersCommand::Set {
+            provider,
+            expect_revision,
+            stray,
+        } => {
+            let provider: Provider = provider.parse()?;
+            if !stray.is_empty() {
+                return Err(CliError::KeyOnCommandLine);
+            }
+            // The key is read and checked before the database is touched, so
+            // a refused key creates and changes nothing.
+            let prompt = format!("Key for {} (input hidden): ", provider.display_name());
+            let key = ApiKey::parse(read_secret(&prompt)?.expose_secret())?;
+            let mut settings = Settings::open(options)?;
+            let status = match expect_revision {
+                None => settings.save_api_key(provider, &key)?,
+                Some(revision) => {
+                    match settings.save_api_key_at_revision(provider, &key, revision)? {
+                        SaveOutcome::Saved(status) => status,
+                        SaveOutcome::Conflict(state) => {
+                            return Err(CliError::StaleWrite {
+                                provider,
+                                expected: revision,
+                                state: Box::new(state),
+                            });
+                        }
+                    }
+                }
+            };
+            if !provider.key_looks_right(key.expose_secret()) {
+                eprintln!(
+                    "warning: this does not look like a key of {} (they start with {}); saved anyway",
+                    provider.display_name(),
+                    provider.key_prefixes().join(" or ")
+                );
+            }
+            print_json(&status);
+        }
+        ProvidersCommand::Delete { provider } => {
+            let provider: Provider = provider.parse()?;
+            let status = Settings::open(options)?.delete_key(provider)?;
+            print_json(&status);
+        }
+        ProvidersCommand::Activate { provider } => {
+            let provider: Provider = provider.parse()?;
+            print_json(&Settings::open(options)?.set_active(provider, true)?);
+        }
+        ProvidersCommand::Deactivate { provider } => {
+            let provider: Provider = provider.parse()?;
+            print_json(&Settings::open(options)?.set_active(provider, false)?);
+        }
+        ProvidersCommand::Test { provider, json } => {
+            let provider: Provider = provider.parse()?;
+            let target = Settings::open(options)?.test_target(provider)?;
+            let result = target.run();
+            if json {
+                print_json(&result);
+            } else {
+                println!(
+                    "{}: {} ({})",
+                    provider.display_name(),
+                    result.outcome.label(),
+                    printable(&result.detail)
+                );
+            }
+            if result.outcome != TestOutcome::Ok {
+                return Err(CliError::TestFailed(provider, result.outcome));
+            }
+        }
+        ProvidersCommand::BaseUrl {
+            provider,
+            url,
+            reset,
+        } => {
+            let provider: Provider = provider.parse()?;
+            let url = if reset {
+                None
+            } else {
+                url.as_deref().map(BaseUrl::parse).transpose()?
+            };
+            let status = Settings::open(options)?.set_checked_base_url(provider, url.as_ref())?;
+            print_json(&status);
+        }
+    }
+    Ok(())
+}
+
+/// `providers list` for people: the database, a table, then a line for
+/// each base URL override and each key that does not decrypt.
+fn print_list(settings: &Settings, states: &[ProviderState]) {
+    let yes_no = |flag: bool| if flag { "yes" } else { "no" };
+    println!(
+        "Database: {} {}",
+        settings.location().backend_name(),
+        settings.location()
+    );
+    let mut table = Table::new(&[
+        "PROVIDER",
+        "CONFIGURED",
+        "ACTIVE",
+        "KEY HINT",
+        "FINGERPRINT",
+        "REV",
+        "CHANGED",
+        "BY",
+    ]);
+    for state in states {
+        table.row(vec![
+            state.status.provider.display_name().to_owned(),
+            yes_no(state.status.is_configured).to_owned(),
+            yes_no(state.status.is_active).to_owned(),
+            printable(state.status.key_hint.as_deref().unwrap_or("-")),
+            state.fingerprint.clone().unwrap_or_else(|| "-".to_owned()),
+            state.revision.to_string(),
+            state.changed_at.map_or("-".to_owned(), |at| {
+                at.format("%Y-%m-%d %H:%M UTC").to_string()
+            }),
+            printable(state.changed_by.as_deref().unwrap_or("-")),
+        ]);
+    }
+    table.print();
+    for state in states {
+        if let Some(url) = &state.base_url {
+            println!(
+                "{}: base URL {}",
+                state.status.provider.id(),
+                printable(url)
+            );
+        }
+        if let Some(fault) = &state.fault {
+            println!("{}: {fault}; set it again", state.status.provider.id());
+        }
+    }
+}

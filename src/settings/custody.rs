@@ -1,0 +1,138 @@
+//! Opening the settings with the master key that sealed them, and rotating that key: what concerns every sealed value of every group.
+
+use std::collections::BTreeSet;
+
+use secrecy::ExposeSecret;
+
+use super::{OpenOptions, Settings};
+use crate::actor::Actor;
+use crate::error::Error;
+use crate::group::Group;
+use crate::secret::{
+    self, Envelope, KeyId, KeySource, MasterKey, OpenError, SecretSlot, load_master_key,
+};
+use crate::status::ProviderState;
+use crate::store::{Change, DatabaseLocation, ResealError, SealedValue, Store};
+
+/// What a master key rotation did (or, in a dry run, would do).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    /// The slots whose values were re-encrypted, providers first, in display order.
+    pub slots: Vec<SecretSlot>,
+    pub old_key: KeyId,
+    pub new_key: KeyId,
+    pub dry_run: bool,
+}
+
+impl Settings {
+    /// Opens the database, runs its migrations, loads the master key (creating
+    /// the default key file while no value is stored) and refuses a master key
+    /// that is not the one the stored values were sealed with.
+    pub fn open(options: &OpenOptions) -> Result<Self, Error> {
+        let location = DatabaseLocation::resolve(options.database_url.as_deref())?;
+        let source = KeySource::resolve(options.key_file.as_deref())?;
+        let mut store = Store::open(&location)?;
+        let sealed = store.sealed_values()?;
+        let loaded = load_master_key(source, !sealed.is_empty())?;
+        check_master_key(&sealed, &loaded.key, &loaded.origin)?;
+        Ok(Settings {
+            store,
+            master_key: loaded.key,
+            key_origin: loaded.origin,
+            created_master_key: loaded.created,
+            actor: options
+                .actor
+                .clone()
+                .unwrap_or_else(Actor::from_environment),
+        })
+    }
+
+    /// [`Settings::open`], with the five providers' states: the console's
+    /// first frame needs both.
+    pub fn open_with_states(options: &OpenOptions) -> Result<(Self, Vec<ProviderState>), Error> {
+        let mut settings = Self::open(options)?;
+        let states = settings.states()?;
+        Ok((settings, states))
+    }
+
+    /// Re-encrypts every sealed value of every group under `new_key` in one
+    /// transaction. Each value is opened with the current master key, sealed
+    /// with the new one, and opened again before anything is written; a
+    /// value that does not open stops the rotation and changes nothing. One
+    /// audit entry records it. With `dry_run`, everything is checked and
+    /// nothing is written. Afterwards this handle uses the new key.
+    pub fn rotate_master_key(
+        &mut self,
+        new_key: MasterKey,
+        dry_run: bool,
+    ) -> Result<Rotation, Error> {
+        let old_id = self.master_key.id();
+        if new_key.id() == old_id {
+            return Err(Error::SameMasterKey(old_id));
+        }
+        let (old_text, new_text) = (old_id.to_string(), new_key.id().to_string());
+        let Settings {
+            store,
+            master_key,
+            actor,
+            ..
+        } = self;
+        let change = Change {
+            group: Group::MasterKey,
+            action: "rotate-key",
+            subject: None,
+            old: Some(&old_text),
+            new: Some(&new_text),
+        };
+        let resealed = store.reseal_all(actor.as_str(), &change, dry_run, |slot, bytes| {
+            let stopped = |source| Error::RotationStopped { slot, source };
+            let value = secret::open(master_key, slot, bytes).map_err(stopped)?;
+            let sealed = secret::seal(&new_key, slot, &value);
+            let check = secret::open(&new_key, slot, &sealed).map_err(stopped)?;
+            if check.expose_secret() != value.expose_secret() {
+                return Err(stopped(OpenError::Tampered));
+            }
+            Ok(sealed)
+        });
+        let slots = match resealed {
+            Ok(slots) => slots,
+            Err(ResealError::Value(error)) => return Err(error),
+            Err(ResealError::Database(error)) => return Err(error.into()),
+            // reseal_all turns its dry run's rollback into Ok.
+            Err(ResealError::DryRun(slots)) => slots,
+        };
+        let new_id = new_key.id();
+        if !dry_run {
+            self.master_key = new_key;
+        }
+        Ok(Rotation {
+            slots,
+            old_key: old_id,
+            new_key: new_id,
+            dry_run,
+        })
+    }
+}
+
+/// Refuses a master key that opens none of the stored values ("sealed").
+/// A single value under another key (a row copied from elsewhere) is that
+/// value's fault alone, and can be set again.
+fn check_master_key(
+    sealed: &[SealedValue],
+    key: &MasterKey,
+    origin: &crate::secret::KeyOrigin,
+) -> Result<(), Error> {
+    let stored_ids: BTreeSet<[u8; 8]> = sealed
+        .iter()
+        .filter_map(|value| Envelope::parse(&value.bytes).ok())
+        .map(|envelope| envelope.key_id.0)
+        .collect();
+    if !stored_ids.is_empty() && !stored_ids.contains(&key.id().0) {
+        return Err(Error::Sealed {
+            stored: stored_ids.into_iter().map(KeyId).collect(),
+            loaded: key.id(),
+            origin: origin.clone(),
+        });
+    }
+    Ok(())
+}

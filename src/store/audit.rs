@@ -1,0 +1,114 @@
+//! The audit trail every group writes to: one table, one function that appends to it, and the reads of it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::llm_settings_audit as trail;
+use super::{Store, StoreError};
+use crate::group::Group;
+
+/// A change to record beside the write that makes it: the group, what was
+/// done (`set`, `delete`, ...) to what (a provider, a task, a field), and
+/// the value before and after as the command line prints it. A secret is
+/// only ever given as its hint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change<'a> {
+    pub group: Group,
+    pub action: &'a str,
+    pub subject: Option<&'a str>,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = trail)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct AuditRow {
+    pub id: i64,
+    /// UTC.
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub group_name: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = trail)]
+struct NewAuditRow<'a> {
+    at: NaiveDateTime,
+    actor: &'a str,
+    group_name: &'a str,
+    action: &'a str,
+    subject: Option<&'a str>,
+    old_value: Option<&'a str>,
+    new_value: Option<&'a str>,
+}
+
+for_each_backend! {
+    /// Appends `change`, made by `actor` at `at`. Every write of every
+    /// group calls this inside its own transaction, so a change and its
+    /// entry are committed together or not at all.
+    pub fn append(
+        conn: &mut Conn,
+        actor: &str,
+        at: NaiveDateTime,
+        change: &Change<'_>,
+    ) -> QueryResult<()> {
+        diesel::insert_into(trail::table)
+            .values(NewAuditRow {
+                at,
+                actor,
+                group_name: change.group.id(),
+                action: change.action,
+                subject: change.subject,
+                old_value: change.old,
+                new_value: change.new,
+            })
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn all(conn: &mut Conn) -> QueryResult<Vec<AuditRow>> {
+        trail::table
+            .select(AuditRow::as_select())
+            .order(trail::id)
+            .load(conn)
+    }
+
+    pub fn newest_id(conn: &mut Conn) -> QueryResult<i64> {
+        trail::table
+            .select(diesel::dsl::max(trail::id))
+            .first::<Option<i64>>(conn)
+            .map(|id| id.unwrap_or(0))
+    }
+
+    pub fn since(conn: &mut Conn, after: i64) -> QueryResult<Vec<AuditRow>> {
+        trail::table
+            .filter(trail::id.gt(after))
+            .select(AuditRow::as_select())
+            .order(trail::id)
+            .load(conn)
+    }
+}
+
+impl Store {
+    /// The whole audit trail, oldest first.
+    pub fn audit_entries(&mut self) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::all(conn))?)
+    }
+
+    /// The id of the newest audit entry (0 for none): a cheap way to notice
+    /// that anyone changed anything.
+    pub fn newest_audit_id(&mut self) -> Result<i64, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::newest_id(conn))?)
+    }
+
+    /// The audit entries after `id`, oldest first.
+    pub fn audit_since(&mut self, id: i64) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::since(conn, id))?)
+    }
+}

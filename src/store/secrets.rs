@@ -1,0 +1,117 @@
+//! Every sealed value of every table, by slot: what the master-key check at start and a rotation walk.
+
+use diesel::prelude::*;
+
+use super::audit::Change;
+use super::schema::llm_provider_configs as configs;
+use super::{Store, StoreError, now};
+use crate::provider::Provider;
+use crate::secret::SecretSlot;
+
+/// A sealed value and the slot it is stored in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedValue {
+    pub slot: SecretSlot,
+    pub bytes: Vec<u8>,
+}
+
+/// A row whose id names no slot llm-settings knows (the tables' checks
+/// prevent it; a table altered by hand might not).
+fn unknown_row(id: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(
+        format!(
+            "the database holds a row for an unknown provider {}",
+            crate::sanitize::printable(id)
+        )
+        .into(),
+    )
+}
+
+for_each_backend! {
+    uses(providers);
+
+    /// Every sealed value, in slot order.
+    pub fn all(conn: &mut Conn) -> QueryResult<Vec<SealedValue>> {
+        let rows: Vec<(String, Option<Vec<u8>>)> = configs::table
+            .select((configs::provider, configs::encrypted_key))
+            .filter(configs::encrypted_key.is_not_null())
+            .load(conn)?;
+        let mut values = Vec::with_capacity(rows.len());
+        for (id, bytes) in rows {
+            let provider: Provider = id.parse().map_err(|_| unknown_row(&id))?;
+            if let Some(bytes) = bytes {
+                values.push(SealedValue {
+                    slot: SecretSlot::ProviderKey(provider),
+                    bytes,
+                });
+            }
+        }
+        values.sort_by_key(|value| value.slot);
+        Ok(values)
+    }
+
+    /// Writes `bytes` into `slot` in place of what it held.
+    pub fn replace(conn: &mut Conn, slot: SecretSlot, bytes: &[u8], actor: &str) -> QueryResult<()> {
+        match slot {
+            SecretSlot::ProviderKey(provider) => {
+                providers::replace_sealed(conn, provider.id(), bytes, actor)
+            }
+        }
+    }
+}
+
+/// Why [`Store::reseal_all`] changed nothing.
+#[derive(Debug)]
+pub enum ResealError<E> {
+    Database(StoreError),
+    /// `reseal` refused a value.
+    Value(E),
+    /// Not an error: a dry run rolls back with what it would have done.
+    #[doc(hidden)]
+    DryRun(Vec<SecretSlot>),
+}
+
+impl<E> From<diesel::result::Error> for ResealError<E> {
+    fn from(error: diesel::result::Error) -> Self {
+        ResealError::Database(error.into())
+    }
+}
+
+impl Store {
+    /// Every sealed value of every table.
+    pub fn sealed_values(&mut self) -> Result<Vec<SealedValue>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::all(conn))?)
+    }
+
+    /// Replaces every sealed value in one write transaction: `reseal` gets
+    /// each slot and its stored bytes and returns the new bytes, or an
+    /// error that rolls everything back. `change` is appended to the audit
+    /// trail in the same transaction. With `dry_run`, `reseal` runs on
+    /// every value and the transaction is rolled back. Returns the slots
+    /// whose values were resealed.
+    pub fn reseal_all<E>(
+        &mut self,
+        actor: &str,
+        change: &Change<'_>,
+        dry_run: bool,
+        mut reseal: impl FnMut(SecretSlot, &[u8]) -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<SecretSlot>, ResealError<E>> {
+        let result = in_write_transaction!(self, |conn, q| {
+            let mut done = Vec::new();
+            for value in q::all(conn)? {
+                let new = reseal(value.slot, &value.bytes).map_err(ResealError::Value)?;
+                q::replace(conn, value.slot, &new, actor)?;
+                done.push(value.slot);
+            }
+            q::audit::append(conn, actor, now(), change)?;
+            if dry_run {
+                return Err(ResealError::DryRun(done));
+            }
+            Ok(done)
+        });
+        match result {
+            Err(ResealError::DryRun(done)) => Ok(done),
+            other => other,
+        }
+    }
+}
