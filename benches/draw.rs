@@ -1,4 +1,5 @@
 //! Drawing each screen of the console into ratatui's TestBackend, at 80x24 and 200x60.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use std::hint::black_box;
 

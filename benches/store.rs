@@ -2,6 +2,7 @@
 //!
 //! PostgreSQL is measured when `TEST_POSTGRES_URL` names a server this bench
 //! may create a database on.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! Measures the release binary beside `examples/bare_console.rs` (a bare
 //! ratatui app, built here in the same run) and prints each figure with its
 //! ratio and target. Run with `cargo bench --bench terminal`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use std::fs::File;
 use std::io::{Read, Write};

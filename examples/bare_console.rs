@@ -2,6 +2,7 @@
 //! ratatui app with a list of five lines and a masked input field, drawn
 //! once at start and again only after an event. Esc or Ctrl-C quits.
 //! `benches/terminal.rs` measures it beside llm-settings in the same run.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use std::io;
 

@@ -1,4 +1,5 @@
 //! The command line as a process: exit statuses, messages and the JSON shape, field for field.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

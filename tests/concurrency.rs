@@ -1,4 +1,5 @@
 //! Several admins at once: concurrent saves from many processes, saves killed half way, and a held write lock.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Two admins on one database: each console sees the other's changes on its own, and a stale save is caught.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Testing a provider's connection against a real HTTP server on 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The console end to end: the real binary in a pseudo-terminal, on a temporary SQLite database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

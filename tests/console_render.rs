@@ -1,12 +1,16 @@
 //! Snapshots of the console's screens, drawn into ratatui's TestBackend.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 
 use chrono::NaiveDate;
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
-use llm_settings::console::app::{App, Event};
+use llm_settings::console::app::{App, Event, Pending};
+use llm_settings::console::request::{Done, Refreshed, Request, RequestId, WorkerEvent};
+use llm_settings::console::screens::Busy;
+use llm_settings::console::screens::providers;
+use llm_settings::console::tab::Tab;
 use llm_settings::console::ui;
-use llm_settings::console::worker::{Outcome, WorkerEvent};
 use llm_settings::secret::OpenError;
 use llm_settings::{Provider, ProviderState};
 use ratatui::Terminal;
@@ -46,11 +50,22 @@ fn app(providers: Vec<ProviderState>) -> App {
     )
 }
 
-fn key(app: &mut App, code: KeyCode) {
+/// Presses a key; returns the id of the request it sent, if any.
+fn key(app: &mut App, code: KeyCode) -> Option<RequestId> {
     app.update(Event::Terminal(TerminalEvent::Key(KeyEvent::new(
         code,
         KeyModifiers::NONE,
-    ))));
+    ))))
+    .map(|request: Request| request.id)
+}
+
+/// The worker's answer to request `id`.
+fn answer(app: &mut App, id: RequestId, outcome: Result<providers::Done, &str>) {
+    app.update(Event::Worker(WorkerEvent::Answer {
+        id,
+        outcome: outcome.map(Done::Providers).map_err(str::to_owned),
+        refreshed: Refreshed::default(),
+    }));
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -121,7 +136,7 @@ fn key_dialog_with_the_conflict_notice() {
     let mut app = app(mixed());
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "sk-proj-mine-0000");
-    key(&mut app, KeyCode::Enter);
+    let save = key(&mut app, KeyCode::Enter).unwrap();
     let theirs = state(
         Provider::OpenAi,
         Some("sk-...5555"),
@@ -129,10 +144,14 @@ fn key_dialog_with_the_conflict_notice() {
         3,
         "bob from 198.51.100.4",
     );
-    app.update(Event::Worker(WorkerEvent {
-        outcome: Outcome::Conflict(Provider::OpenAi, Box::new(theirs)),
-        providers: None,
-    }));
+    answer(
+        &mut app,
+        save,
+        Ok(providers::Done::Conflict(
+            Provider::OpenAi,
+            Box::new(theirs),
+        )),
+    );
     insta::assert_snapshot!(snapshot(&app, 80, 24));
 }
 
@@ -176,14 +195,12 @@ fn an_error_in_the_status_line_and_an_unreadable_key() {
     let mut providers = mixed();
     providers[2].fault = Some(OpenError::Tampered);
     let mut app = app(providers);
-    key(&mut app, KeyCode::Char('r'));
-    app.update(Event::Worker(WorkerEvent {
-        outcome: Outcome::Failed(
-            None,
-            "cannot open the database postgres://admin:***@db/settings: connection refused".into(),
-        ),
-        providers: None,
-    }));
+    let reload = key(&mut app, KeyCode::Char('r')).unwrap();
+    answer(
+        &mut app,
+        reload,
+        Err("cannot open the database postgres://admin:***@db/settings: connection refused"),
+    );
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Down);
     insta::assert_snapshot!(snapshot(&app, 80, 24));
@@ -258,7 +275,15 @@ fn connection_test_outcomes_in_the_rows() {
             "connection refused",
         ),
     ];
+    // Each test is asked for with t on its row, and answered.
+    let mut row = 0;
     for (provider, outcome, http_status, detail) in outcomes {
+        let index = Provider::ALL.iter().position(|p| *p == provider).unwrap();
+        while row < index {
+            key(&mut app, KeyCode::Down);
+            row += 1;
+        }
+        let test = key(&mut app, KeyCode::Char('t')).unwrap();
         let result = TestResult {
             provider,
             outcome,
@@ -266,14 +291,23 @@ fn connection_test_outcomes_in_the_rows() {
             latency_ms: 0,
             detail: detail.into(),
         };
-        app.update(Event::Worker(WorkerEvent {
-            outcome: Outcome::Tested(result, at),
-            providers: None,
-        }));
+        answer(&mut app, test, Ok(providers::Done::Tested(result, at)));
     }
-    app.testing.insert(Provider::Gemini);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Down);
+    // One still running.
+    let running = RequestId(999);
+    app.screens
+        .providers
+        .testing
+        .insert(Provider::Gemini, running);
+    app.pending.insert(
+        running,
+        Pending {
+            tab: Tab::Providers,
+            busy: Busy::Testing("Google Gemini".into()),
+        },
+    );
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Up);
     insta::assert_snapshot!(snapshot(&app, 80, 24));
 }
 
@@ -285,10 +319,8 @@ fn untrusted_text_is_drawn_without_control_characters() {
     providers[0].base_url = Some("https://x\x1b]0;pwned-title\x07/v1".into());
     providers[0].changed_by = Some("mallory\x1b[2J\u{9b}31m".into());
     let mut app = app(providers);
-    app.update(Event::Worker(WorkerEvent {
-        outcome: Outcome::Failed(None, "bad \x1b]52;c;cHduZWQ=\x07 answer".into()),
-        providers: None,
-    }));
+    let reload = key(&mut app, KeyCode::Char('r')).unwrap();
+    answer(&mut app, reload, Err("bad \x1b]52;c;cHduZWQ=\x07 answer"));
     let terminal = draw(&app, 100, 24);
     let screen = terminal.backend().to_string();
     assert!(

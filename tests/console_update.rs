@@ -1,11 +1,14 @@
 //! The console's `update`: every key binding, paste, and the worker's answers, as plain state changes.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 
 use chrono::NaiveDate;
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
-use llm_settings::console::app::{App, Event, Mode, Severity};
-use llm_settings::console::worker::{Command, Outcome, WorkerEvent};
+use llm_settings::console::app::{App, Event, Severity};
+use llm_settings::console::dialog::DialogState;
+use llm_settings::console::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
+use llm_settings::console::screens::providers::{self, Mode};
 use llm_settings::{Provider, ProviderState};
 use secrecy::ExposeSecret;
 
@@ -51,8 +54,37 @@ fn paste(text: &str) -> Event {
     Event::Terminal(TerminalEvent::Paste(text.to_owned()))
 }
 
-fn answer(outcome: Outcome, providers: Option<Vec<ProviderState>>) -> Event {
-    Event::Worker(WorkerEvent { outcome, providers })
+/// The worker's answer to request `id`.
+fn answer(id: RequestId, done: providers::Done, providers: Option<Vec<ProviderState>>) -> Event {
+    Event::Worker(WorkerEvent::Answer {
+        id,
+        outcome: Ok(Done::Providers(done)),
+        refreshed: Refreshed { providers },
+    })
+}
+
+/// The worker's report that request `id` failed.
+fn failure(id: RequestId, text: &str) -> Event {
+    Event::Worker(WorkerEvent::Answer {
+        id,
+        outcome: Err(text.to_owned()),
+        refreshed: Refreshed::default(),
+    })
+}
+
+fn mode(app: &App) -> &Mode {
+    &app.screens.providers.mode
+}
+
+/// The provider work in a request, and the request's id.
+fn work(request: Option<Request>) -> (RequestId, providers::Work) {
+    match request {
+        Some(Request {
+            id,
+            work: Work::Providers(work),
+        }) => (id, work),
+        other => panic!("expected provider work, got {other:?}"),
+    }
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -65,17 +97,17 @@ fn type_text(app: &mut App, text: &str) {
 fn up_down_and_j_k_move_the_selection_within_the_table() {
     let mut app = app();
     assert!(app.update(key(KeyCode::Up)).is_none());
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.screens.providers.selected, 0);
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Char('j')));
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.screens.providers.selected, 2);
     assert!(app.take_dirty());
     app.update(key(KeyCode::Char('k')));
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.screens.providers.selected, 1);
     for _ in 0..10 {
         app.update(key(KeyCode::Down));
     }
-    assert_eq!(app.selected, 4);
+    assert_eq!(app.screens.providers.selected, 4);
 }
 
 #[test]
@@ -109,14 +141,14 @@ fn enter_or_e_opens_the_key_dialog_and_esc_cancels_it() {
         let mut app = app();
         app.update(key(KeyCode::Down));
         app.update(key(open));
-        let Mode::EditKey(dialog) = &app.mode else {
-            panic!("no key dialog: {:?}", app.mode)
+        let Mode::EditKey(dialog) = mode(&app) else {
+            panic!("no key dialog: {:?}", mode(&app))
         };
-        assert_eq!(dialog.provider, Provider::Gemini);
-        assert!(dialog.field.is_empty());
+        assert_eq!(dialog.content.provider, Provider::Gemini);
+        assert!(dialog.content.field.is_empty());
         type_text(&mut app, "AIzaSy-typed");
         app.update(key(KeyCode::Esc));
-        assert!(matches!(app.mode, Mode::Browse));
+        assert!(matches!(mode(&app), Mode::Browse));
         assert!(app.is_running(), "Esc in a dialog closes the dialog only");
         assert_eq!(
             app.message.as_ref().unwrap().text,
@@ -132,16 +164,17 @@ fn typing_and_saving_a_key_sends_it_with_the_revision_seen() {
     type_text(&mut app, "sk-proj-new");
     app.update(key(KeyCode::Backspace));
     type_text(&mut app, "W");
-    let Mode::EditKey(dialog) = &app.mode else {
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
-    assert_eq!(dialog.field.len(), 11);
-    match app.update(key(KeyCode::Enter)) {
-        Some(Command::SaveKey {
+    assert_eq!(dialog.content.field.len(), 11);
+    let (id, save) = work(app.update(key(KeyCode::Enter)));
+    match save {
+        providers::Work::SaveKey {
             provider,
             key,
             expected_revision,
-        }) => {
+        } => {
             assert_eq!(provider, Provider::OpenAi);
             assert_eq!(key.expose_secret(), "sk-proj-neW");
             assert_eq!(expected_revision, 3);
@@ -151,20 +184,24 @@ fn typing_and_saving_a_key_sends_it_with_the_revision_seen() {
     assert_eq!(app.busy().as_deref(), Some("saving the key of OpenAI"));
     // Keys while the save is on its way are not lost into the field.
     assert!(app.update(key(KeyCode::Char('x'))).is_none());
-    let Mode::EditKey(dialog) = &app.mode else {
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
-    assert!(dialog.saving);
-    assert_eq!(dialog.field.len(), 11);
+    assert_eq!(dialog.state, DialogState::Saving(id));
+    assert_eq!(dialog.content.field.len(), 11);
 
     let mut after = providers();
     after[0].status.key_hint = Some("sk-...newW".into());
     after[0].revision = 4;
-    app.update(answer(Outcome::Saved(Provider::OpenAi), Some(after)));
-    assert!(matches!(app.mode, Mode::Browse));
+    app.update(answer(
+        id,
+        providers::Done::Saved(Provider::OpenAi),
+        Some(after),
+    ));
+    assert!(matches!(mode(&app), Mode::Browse));
     assert_eq!(app.busy(), None);
     assert_eq!(
-        app.providers[0].status.key_hint.as_deref(),
+        app.data.providers[0].status.key_hint.as_deref(),
         Some("sk-...newW")
     );
     assert_eq!(
@@ -181,25 +218,28 @@ fn a_refused_key_keeps_the_dialog_open_with_the_reason() {
         app.update(key(KeyCode::Enter)).is_none(),
         "an empty key is not sent"
     );
-    let Mode::EditKey(dialog) = &app.mode else {
-        panic!()
-    };
-    assert_eq!(dialog.refusal.as_deref(), Some("Key must not be empty"));
-    assert!(app.update(paste("sk-with space")).is_none());
-    assert!(app.update(key(KeyCode::Enter)).is_none());
-    let Mode::EditKey(dialog) = &app.mode else {
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
     assert_eq!(
-        dialog.refusal.as_deref(),
-        Some("Key must not contain white space")
+        dialog.state,
+        DialogState::Refused("Key must not be empty".into())
+    );
+    assert!(app.update(paste("sk-with space")).is_none());
+    assert!(app.update(key(KeyCode::Enter)).is_none());
+    let Mode::EditKey(dialog) = mode(&app) else {
+        panic!()
+    };
+    assert_eq!(
+        dialog.state,
+        DialogState::Refused("Key must not contain white space".into())
     );
     // Editing clears the reason.
     app.update(key(KeyCode::Backspace));
-    let Mode::EditKey(dialog) = &app.mode else {
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
-    assert_eq!(dialog.refusal, None);
+    assert_eq!(dialog.state, DialogState::Editing);
 }
 
 #[test]
@@ -207,16 +247,19 @@ fn a_paste_arrives_whole_and_a_line_break_inside_it_does_not_submit() {
     let mut app = app();
     app.update(key(KeyCode::Enter));
     assert!(app.update(paste("sk-proj-pasted-key-0001\n")).is_none());
-    let Mode::EditKey(dialog) = &app.mode else {
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
-    assert!(!dialog.saving, "the newline of a paste is not Enter");
-    assert_eq!(dialog.field.len(), 24);
-    // Enter then saves it, trimmed by the store.
-    assert!(matches!(
-        app.update(key(KeyCode::Enter)),
-        Some(Command::SaveKey { .. })
-    ));
+    assert!(!dialog.is_saving(), "the newline of a paste is not Enter");
+    assert_eq!(dialog.content.field.len(), 24);
+    // Enter then saves it, trimmed.
+    let (_, save) = work(app.update(key(KeyCode::Enter)));
+    match save {
+        providers::Work::SaveKey { key, .. } => {
+            assert_eq!(key.expose_secret(), "sk-proj-pasted-key-0001")
+        }
+        other => panic!("expected a save, got {other:?}"),
+    }
 }
 
 #[test]
@@ -224,7 +267,7 @@ fn a_paste_outside_a_dialog_is_dropped() {
     let mut app = app();
     assert!(app.update(paste("sk-proj-pasted-d-q")).is_none());
     assert!(app.is_running(), "the pasted q is not a key press");
-    assert!(matches!(app.mode, Mode::Browse));
+    assert!(matches!(mode(&app), Mode::Browse));
     assert_eq!(app.message.as_ref().unwrap().severity, Severity::Error);
 }
 
@@ -233,36 +276,40 @@ fn a_conflict_shows_who_changed_it_and_a_second_enter_confirms() {
     let mut app = app();
     app.update(key(KeyCode::Enter));
     type_text(&mut app, "sk-proj-mine");
+    let (id, save) = work(app.update(key(KeyCode::Enter)));
     assert!(matches!(
-        app.update(key(KeyCode::Enter)),
-        Some(Command::SaveKey {
+        save,
+        providers::Work::SaveKey {
             expected_revision: 3,
             ..
-        })
+        }
     ));
     let mut theirs = state(Provider::OpenAi, true, true, 5);
     theirs.changed_by = Some("bob from 198.51.100.4".into());
     app.update(answer(
-        Outcome::Conflict(Provider::OpenAi, Box::new(theirs)),
+        id,
+        providers::Done::Conflict(Provider::OpenAi, Box::new(theirs)),
         None,
     ));
-    let Mode::EditKey(dialog) = &app.mode else {
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
-    assert!(!dialog.saving);
+    let DialogState::Conflict(conflict) = &dialog.state else {
+        panic!("no conflict notice: {:?}", dialog.state)
+    };
     assert_eq!(
-        dialog.conflict.as_ref().unwrap().changed_by.as_deref(),
+        conflict.changed_by.as_deref(),
         Some("bob from 198.51.100.4")
     );
     assert_eq!(
-        dialog.field.len(),
+        dialog.content.field.len(),
         12,
         "the key typed is kept for the confirmation"
     );
-    match app.update(key(KeyCode::Enter)) {
-        Some(Command::SaveKey {
+    match work(app.update(key(KeyCode::Enter))).1 {
+        providers::Work::SaveKey {
             expected_revision, ..
-        }) => assert_eq!(expected_revision, 5),
+        } => assert_eq!(expected_revision, 5),
         other => panic!("expected a confirmed save, got {other:?}"),
     }
 }
@@ -270,12 +317,17 @@ fn a_conflict_shows_who_changed_it_and_a_second_enter_confirms() {
 #[test]
 fn space_toggles_a_configured_provider_and_explains_otherwise() {
     let mut app = app();
+    let (id, toggle) = work(app.update(key(KeyCode::Char(' '))));
     assert!(matches!(
-        app.update(key(KeyCode::Char(' '))),
-        Some(Command::SetActive(Provider::OpenAi, false))
+        toggle,
+        providers::Work::SetActive(Provider::OpenAi, false)
     ));
     assert_eq!(app.busy().as_deref(), Some("deactivating OpenAI"));
-    app.update(answer(Outcome::Activated(Provider::OpenAi, false), None));
+    app.update(answer(
+        id,
+        providers::Done::Activated(Provider::OpenAi, false),
+        None,
+    ));
     assert_eq!(app.busy(), None);
     assert_eq!(
         app.message.as_ref().unwrap().text,
@@ -285,8 +337,8 @@ fn space_toggles_a_configured_provider_and_explains_otherwise() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Down));
     assert!(matches!(
-        app.update(key(KeyCode::Char(' '))),
-        Some(Command::SetActive(Provider::Anthropic, true))
+        work(app.update(key(KeyCode::Char(' ')))).1,
+        providers::Work::SetActive(Provider::Anthropic, true)
     ));
     app.update(key(KeyCode::Up));
     assert!(app.update(key(KeyCode::Char(' '))).is_none());
@@ -300,64 +352,64 @@ fn d_asks_before_deleting_and_n_or_esc_keep_the_key() {
     for keep in [KeyCode::Char('n'), KeyCode::Esc] {
         let mut app = app();
         assert!(app.update(key(KeyCode::Char('d'))).is_none());
-        assert!(matches!(app.mode, Mode::ConfirmDelete(Provider::OpenAi)));
+        assert!(matches!(mode(&app), Mode::ConfirmDelete(Provider::OpenAi)));
         assert!(
             app.update(key(KeyCode::Char('x'))).is_none(),
             "other keys wait"
         );
-        assert!(matches!(app.mode, Mode::ConfirmDelete(Provider::OpenAi)));
+        assert!(matches!(mode(&app), Mode::ConfirmDelete(Provider::OpenAi)));
         assert!(app.update(key(keep)).is_none());
-        assert!(matches!(app.mode, Mode::Browse));
+        assert!(matches!(mode(&app), Mode::Browse));
         assert!(app.is_running());
     }
     let mut app = app();
     app.update(key(KeyCode::Char('d')));
     assert!(matches!(
-        app.update(key(KeyCode::Char('y'))),
-        Some(Command::DeleteKey(Provider::OpenAi))
+        work(app.update(key(KeyCode::Char('y')))).1,
+        providers::Work::DeleteKey(Provider::OpenAi)
     ));
     // Nothing to delete on an empty provider.
     app.update(key(KeyCode::Down));
     assert!(app.update(key(KeyCode::Char('d'))).is_none());
-    assert!(matches!(app.mode, Mode::Browse));
+    assert!(matches!(mode(&app), Mode::Browse));
 }
 
 #[test]
 fn b_edits_the_base_url_and_an_empty_one_resets_it() {
     let mut app = app();
     app.update(key(KeyCode::Char('b')));
-    assert!(matches!(app.mode, Mode::EditBaseUrl(_)));
+    assert!(matches!(mode(&app), Mode::EditBaseUrl(_)));
     type_text(&mut app, "ftp://nope");
     assert!(app.update(key(KeyCode::Enter)).is_none());
-    let Mode::EditBaseUrl(dialog) = &app.mode else {
+    let Mode::EditBaseUrl(dialog) = mode(&app) else {
         panic!()
     };
     assert!(
-        dialog
-            .refusal
-            .as_deref()
-            .unwrap()
-            .starts_with("Invalid base URL")
+        matches!(&dialog.state, DialogState::Refused(reason) if reason.starts_with("Invalid base URL")),
+        "{:?}",
+        dialog.state
     );
     app.update(ctrl('u'));
     app.update(paste("https://proxy.example/v1/\n"));
-    match app.update(key(KeyCode::Enter)) {
-        Some(Command::SetBaseUrl(Provider::OpenAi, Some(url))) => {
-            assert_eq!(url, "https://proxy.example/v1")
+    let (id, set) = work(app.update(key(KeyCode::Enter)));
+    match set {
+        providers::Work::SetBaseUrl(Provider::OpenAi, Some(url)) => {
+            assert_eq!(url.as_str(), "https://proxy.example/v1")
         }
         other => panic!("{other:?}"),
     }
     app.update(answer(
-        Outcome::BaseUrlSet(Provider::OpenAi, Some("https://proxy.example/v1".into())),
+        id,
+        providers::Done::BaseUrlSet(Provider::OpenAi, Some("https://proxy.example/v1".into())),
         None,
     ));
-    assert!(matches!(app.mode, Mode::Browse));
+    assert!(matches!(mode(&app), Mode::Browse));
 
     app.update(key(KeyCode::Char('b')));
     app.update(ctrl('u'));
     assert!(matches!(
-        app.update(key(KeyCode::Enter)),
-        Some(Command::SetBaseUrl(Provider::OpenAi, None))
+        work(app.update(key(KeyCode::Enter))).1,
+        providers::Work::SetBaseUrl(Provider::OpenAi, None)
     ));
 }
 
@@ -366,46 +418,51 @@ fn r_reloads_and_question_mark_toggles_help() {
     let mut app = app();
     assert!(matches!(
         app.update(key(KeyCode::Char('r'))),
-        Some(Command::Reload)
+        Some(Request {
+            work: Work::Reload,
+            ..
+        })
     ));
     app.update(key(KeyCode::Char('?')));
-    assert!(matches!(app.mode, Mode::Help));
+    assert!(app.help);
     app.update(key(KeyCode::Char('?')));
-    assert!(matches!(app.mode, Mode::Browse));
+    assert!(!app.help);
     app.update(key(KeyCode::Char('?')));
     app.update(key(KeyCode::Char('q')));
-    assert!(matches!(app.mode, Mode::Browse));
+    assert!(!app.help);
     assert!(app.is_running(), "q closes the help, not the console");
 }
 
 #[test]
 fn a_failure_is_shown_and_the_console_goes_on() {
     let mut app = app();
-    app.update(key(KeyCode::Char('r')));
-    app.update(answer(
-        Outcome::Failed(None, "cannot open the database: connection refused".into()),
-        None,
-    ));
+    let Some(Request { id, .. }) = app.update(key(KeyCode::Char('r'))) else {
+        panic!("r sends nothing")
+    };
+    app.update(failure(id, "cannot open the database: connection refused"));
     let message = app.message.as_ref().unwrap();
     assert_eq!(message.severity, Severity::Error);
-    assert_eq!(app.providers, providers(), "the last known table stays");
+    assert_eq!(
+        app.data.providers,
+        providers(),
+        "the last known table stays"
+    );
     assert!(app.is_running());
     // A failed save keeps the dialog and the key for another try.
     app.update(key(KeyCode::Enter));
     type_text(&mut app, "sk-proj-retry");
-    app.update(key(KeyCode::Enter));
-    app.update(answer(
-        Outcome::Failed(Some(Provider::OpenAi), "database busy, try again".into()),
-        None,
-    ));
-    let Mode::EditKey(dialog) = &app.mode else {
+    let (id, _) = work(app.update(key(KeyCode::Enter)));
+    app.update(failure(id, "database busy, try again"));
+    let Mode::EditKey(dialog) = mode(&app) else {
         panic!()
     };
-    assert_eq!(dialog.error.as_deref(), Some("database busy, try again"));
-    assert!(!dialog.saving);
+    assert_eq!(
+        dialog.state,
+        DialogState::Failed("database busy, try again".into())
+    );
     assert!(matches!(
-        app.update(key(KeyCode::Enter)),
-        Some(Command::SaveKey { .. })
+        work(app.update(key(KeyCode::Enter))).1,
+        providers::Work::SaveKey { .. }
     ));
 }
 
@@ -424,11 +481,14 @@ fn resize_redraws_and_key_release_events_are_ignored() {
 fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
     use llm_settings::connection_test::{TestOutcome, TestResult};
     let mut app = app();
-    assert!(matches!(
-        app.update(key(KeyCode::Char('t'))),
-        Some(Command::Test(Provider::OpenAi))
-    ));
-    assert!(app.testing.contains(&Provider::OpenAi));
+    let (openai_test, test) = work(app.update(key(KeyCode::Char('t'))));
+    assert!(matches!(test, providers::Work::Test(Provider::OpenAi)));
+    assert!(
+        app.screens
+            .providers
+            .testing
+            .contains_key(&Provider::OpenAi)
+    );
     assert_eq!(app.busy().as_deref(), Some("testing OpenAI"));
     // A second t while it runs starts nothing more.
     assert!(app.update(key(KeyCode::Char('t'))).is_none());
@@ -436,13 +496,14 @@ fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
     // The console goes on: move, toggle another provider, open and close a dialog.
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Down));
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.screens.providers.selected, 2);
+    let (toggle, work_sent) = work(app.update(key(KeyCode::Char(' '))));
     assert!(matches!(
-        app.update(key(KeyCode::Char(' '))),
-        Some(Command::SetActive(Provider::Anthropic, true))
+        work_sent,
+        providers::Work::SetActive(Provider::Anthropic, true)
     ));
     app.update(key(KeyCode::Enter));
-    assert!(matches!(app.mode, Mode::EditKey(_)));
+    assert!(matches!(mode(&app), Mode::EditKey(_)));
     app.update(key(KeyCode::Esc));
 
     // A provider without a key cannot be tested, except Ollama.
@@ -451,10 +512,8 @@ fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Down));
-    assert!(matches!(
-        app.update(key(KeyCode::Char('t'))),
-        Some(Command::Test(Provider::Ollama))
-    ));
+    let (ollama_test, test) = work(app.update(key(KeyCode::Char('t'))));
+    assert!(matches!(test, providers::Work::Test(Provider::Ollama)));
 
     let at = NaiveDate::from_ymd_opt(2026, 11, 26)
         .unwrap()
@@ -467,19 +526,39 @@ fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
         latency_ms: 80,
         detail: "HTTP 401 in 80 ms".into(),
     };
-    app.update(answer(Outcome::Tested(result.clone(), at), None));
-    assert!(!app.testing.contains(&Provider::OpenAi));
-    assert_eq!(app.tests[&Provider::OpenAi].result, result);
-    assert_eq!(app.tests[&Provider::OpenAi].at, at);
+    app.update(answer(
+        openai_test,
+        providers::Done::Tested(result.clone(), at),
+        None,
+    ));
+    assert!(
+        !app.screens
+            .providers
+            .testing
+            .contains_key(&Provider::OpenAi)
+    );
+    assert_eq!(
+        app.screens.providers.tests[&Provider::OpenAi].result,
+        result
+    );
+    assert_eq!(app.screens.providers.tests[&Provider::OpenAi].at, at);
     let message = app.message.as_ref().unwrap();
     assert_eq!(message.severity, Severity::Error);
     assert_eq!(message.text, "OpenAI: refused (HTTP 401 in 80 ms)");
     // The toggle's answer, then Ollama's test: nothing is left under way.
-    app.update(answer(Outcome::Activated(Provider::Anthropic, true), None));
+    app.update(answer(
+        toggle,
+        providers::Done::Activated(Provider::Anthropic, true),
+        None,
+    ));
     let ollama = TestResult {
         provider: Provider::Ollama,
         ..result.clone()
     };
-    app.update(answer(Outcome::Tested(ollama, at), None));
+    app.update(answer(
+        ollama_test,
+        providers::Done::Tested(ollama, at),
+        None,
+    ));
     assert_eq!(app.busy(), None, "a finished test still shows as under way");
 }

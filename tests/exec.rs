@@ -1,4 +1,5 @@
 //! `llm-settings exec`: the command sees exactly the active providers' keys and base URLs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Faults: a database that is down at start, and one that goes away while the console is open.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The stored format, against test vectors computed with Python's `cryptography` (AESSIV), as docs/FORMAT.md describes.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use llm_settings::Provider;
 use llm_settings::secret::{ENVELOPE_VERSION, Envelope, MasterKey, open, seal, seal_with_nonce};

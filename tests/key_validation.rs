@@ -1,4 +1,5 @@
 //! The refusals of "Saving a key", on both backends: each refused save changes nothing. And the hint rule.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The master key: its sources, the default file, and each refusal, through the binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! After a save the plaintext key is nowhere: not in the SQLite file or its WAL, not in any output.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Property tests: key validation, the hint, the stored envelope and the sanitiser, over generated input.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use llm_settings::Provider;
 use llm_settings::api_key::{masked_hint, validate_key};

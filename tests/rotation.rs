@@ -1,4 +1,5 @@
 //! Master key rotation, on both backends: through the binary, checked through the library.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

@@ -1,9 +1,9 @@
 //! No type that holds a key prints it: `Debug` of each, with a known key inside.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers};
 use llm_settings::console::app::{App, Event};
 use llm_settings::console::key_field::KeyField;
-use llm_settings::console::worker::Command;
 use llm_settings::secret::{KeySource, MasterKey};
 use llm_settings::{OpenOptions, Provider, Settings};
 use secrecy::SecretString;
@@ -33,15 +33,26 @@ fn debug_never_shows_a_key() {
     )));
     assert!(!format!("{typed:?}").contains("'s'"));
 
-    let mut app = App::new("SQLite x".into(), Vec::new(), false);
-    app.providers = Vec::new();
-    let command = Command::SaveKey {
-        provider: Provider::Anthropic,
-        key: SecretString::from(KEY.to_owned()),
-        expected_revision: 1,
+    // The console with the key pasted into its dialog, and the request
+    // that saves it.
+    let anthropic = llm_settings::ProviderState {
+        status: llm_settings::ProviderStatus::unconfigured(Provider::Anthropic),
+        base_url: None,
+        changed_at: None,
+        changed_by: None,
+        revision: 0,
+        fault: None,
+        fingerprint: None,
     };
-    assert_hidden("Command::SaveKey", format!("{command:?}"));
-    assert_hidden("App", format!("{app:?}"));
+    let mut app = App::new("SQLite x".into(), vec![anthropic], false);
+    let press = |code| Event::Terminal(TerminalEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    app.update(press(KeyCode::Enter));
+    app.update(Event::Terminal(TerminalEvent::Paste(KEY.to_owned())));
+    assert_hidden("App with the key dialog", format!("{app:?}"));
+    let request = app.update(press(KeyCode::Enter)).unwrap();
+    assert_hidden("the save request", format!("{request:?}"));
+    assert!(format!("{request:?}").contains("SaveKey"));
+    assert_hidden("App saving", format!("{app:?}"));
 
     let master = MasterKey::generate().unwrap();
     let master_text = master.to_base64().to_string();

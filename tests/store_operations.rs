@@ -1,4 +1,5 @@
 //! Every store operation through the library, on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

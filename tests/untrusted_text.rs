@@ -1,4 +1,5 @@
 //! Text from the database or a provider cannot take over the terminal, and the running console exposes no key.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod common;
 

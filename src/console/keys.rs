@@ -2,16 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// What a key does in the provider table.
+/// What a key does wherever no dialog is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    MoveUp,
-    MoveDown,
-    SetKey,
-    Test,
-    ToggleActive,
-    Delete,
-    EditBaseUrl,
+pub enum AppAction {
     Reload,
     Help,
     Quit,
@@ -27,78 +20,37 @@ pub struct Binding<A: 'static> {
     pub help: &'static str,
 }
 
-/// The provider table's bindings, in the order the footer and help show them.
-pub const BROWSE: &[Binding<Action>] = &[
-    Binding {
-        keys: &[KeyCode::Up, KeyCode::Char('k')],
-        action: Action::MoveUp,
-        footer: Some("move"),
-        help: "select the provider above",
-    },
-    Binding {
-        keys: &[KeyCode::Down, KeyCode::Char('j')],
-        action: Action::MoveDown,
-        footer: Some("move"),
-        help: "select the provider below",
-    },
-    Binding {
-        keys: &[KeyCode::Enter, KeyCode::Char('e')],
-        action: Action::SetKey,
-        footer: Some("set"),
-        help: "set or replace the selected provider's key",
-    },
-    Binding {
-        keys: &[KeyCode::Char('t')],
-        action: Action::Test,
-        footer: Some("test"),
-        help: "test the selected provider's connection with its key",
-    },
-    Binding {
-        keys: &[KeyCode::Char(' ')],
-        action: Action::ToggleActive,
-        footer: Some("active"),
-        help: "make the selected provider active or inactive",
-    },
-    Binding {
-        keys: &[KeyCode::Char('d')],
-        action: Action::Delete,
-        footer: Some("delete"),
-        help: "delete the selected provider's key (asks first)",
-    },
-    Binding {
-        keys: &[KeyCode::Char('b')],
-        action: Action::EditBaseUrl,
-        footer: Some("URL"),
-        help: "edit the selected provider's base URL override",
-    },
+/// The console's own bindings, after the current screen's in the footer and
+/// the help.
+pub const APP: &[Binding<AppAction>] = &[
     Binding {
         keys: &[KeyCode::Char('r')],
-        action: Action::Reload,
+        action: AppAction::Reload,
         footer: Some("reload"),
         help: "read the providers again from the database",
     },
     Binding {
         keys: &[KeyCode::Char('?')],
-        action: Action::Help,
+        action: AppAction::Help,
         footer: Some("help"),
         help: "show or hide this help",
     },
     Binding {
         keys: &[KeyCode::Char('q'), KeyCode::Esc],
-        action: Action::Quit,
+        action: AppAction::Quit,
         footer: Some("quit"),
         help: "quit (Ctrl-C quits from anywhere)",
     },
 ];
 
-/// What a key does in the key and base URL dialogs.
+/// What a key does in a dialog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DialogAction {
     Submit,
     Cancel,
 }
 
-/// The bindings of the dialogs; every other key edits the field.
+/// The bindings of every dialog; every other key edits the field.
 pub const DIALOG: &[Binding<DialogAction>] = &[
     Binding {
         keys: &[KeyCode::Enter],
@@ -114,27 +66,12 @@ pub const DIALOG: &[Binding<DialogAction>] = &[
     },
 ];
 
-/// What a key does while a deletion waits for confirmation.
+/// What a key does while a confirmation waits for y or n.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConfirmAction {
     Yes,
     No,
 }
-
-pub const CONFIRM: &[Binding<ConfirmAction>] = &[
-    Binding {
-        keys: &[KeyCode::Char('y')],
-        action: ConfirmAction::Yes,
-        footer: Some("delete"),
-        help: "delete the key",
-    },
-    Binding {
-        keys: &[KeyCode::Char('n'), KeyCode::Esc],
-        action: ConfirmAction::No,
-        footer: Some("keep"),
-        help: "keep the key",
-    },
-];
 
 /// The action bound to `key` in `table`. Bindings are plain keys: a key
 /// pressed with Ctrl or Alt matches none (Shift is part of the character).
@@ -208,19 +145,15 @@ mod tests {
     #[test]
     fn lookup_finds_each_key_of_a_binding() {
         assert_eq!(
-            lookup(BROWSE, &press(KeyCode::Char('k'))),
-            Some(Action::MoveUp)
+            lookup(APP, &press(KeyCode::Char('q'))),
+            Some(AppAction::Quit)
         );
-        assert_eq!(
-            lookup(BROWSE, &press(KeyCode::Down)),
-            Some(Action::MoveDown)
-        );
-        assert_eq!(lookup(BROWSE, &press(KeyCode::Esc)), Some(Action::Quit));
-        assert_eq!(lookup(BROWSE, &press(KeyCode::Char('x'))), None);
+        assert_eq!(lookup(APP, &press(KeyCode::Esc)), Some(AppAction::Quit));
+        assert_eq!(lookup(APP, &press(KeyCode::Char('x'))), None);
         assert_eq!(
             lookup(
-                BROWSE,
-                &KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)
+                APP,
+                &KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)
             ),
             None
         );
@@ -232,9 +165,29 @@ mod tests {
 
     #[test]
     fn footer_merges_shared_words() {
-        let footer = footer_entries(BROWSE);
-        assert_eq!(footer[0], ("↑↓".to_owned(), "move"));
-        assert_eq!(footer[1], ("Enter".to_owned(), "set"));
-        assert_eq!(footer.last().unwrap(), &("q".to_owned(), "quit"));
+        const TABLE: &[Binding<u8>] = &[
+            Binding {
+                keys: &[KeyCode::Up, KeyCode::Char('k')],
+                action: 0,
+                footer: Some("move"),
+                help: "",
+            },
+            Binding {
+                keys: &[KeyCode::Down],
+                action: 1,
+                footer: Some("move"),
+                help: "",
+            },
+            Binding {
+                keys: &[KeyCode::Enter],
+                action: 2,
+                footer: Some("set"),
+                help: "",
+            },
+        ];
+        assert_eq!(
+            footer_entries(TABLE),
+            [("↑↓".to_owned(), "move"), ("Enter".to_owned(), "set")]
+        );
     }
 }

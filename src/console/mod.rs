@@ -1,4 +1,4 @@
-//! The console: a table of the five providers in which an admin sets, toggles and deletes keys.
+//! The console: one tab per group of settings, in which an admin sets, toggles, tests and deletes them.
 //!
 //! The loop is the Elm architecture: terminal events and the worker's answers
 //! arrive on one channel, [`App::update`] turns each into state and maybe a
@@ -6,8 +6,12 @@
 //! says something changed. An idle console writes nothing.
 
 pub mod app;
+pub mod dialog;
 pub mod key_field;
 pub mod keys;
+pub mod request;
+pub mod screens;
+pub mod tab;
 mod terminal;
 pub mod ui;
 pub mod worker;
@@ -71,7 +75,8 @@ fn start_and_loop(
         worker_inbox,
         events.clone(),
         Event::Worker,
-    );
+    )
+    .map_err(ConsoleError::Terminal)?;
     // Terminal input is read on a thread of its own so that the loop below
     // waits on one channel for keys and the worker's answers alike.
     thread::Builder::new()
@@ -91,7 +96,7 @@ fn event_loop(
     app: &mut App,
     terminal: &mut terminal::ConsoleTerminal,
     inbox: &mpsc::Receiver<Event>,
-    commands: &mpsc::Sender<worker::Command>,
+    commands: &mpsc::Sender<request::Request>,
 ) -> Result<(), ConsoleError> {
     while app.is_running() {
         if app.take_dirty() {

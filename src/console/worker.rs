@@ -1,99 +1,38 @@
-//! The worker thread: owns the database connection, runs the console's commands, and answers with events.
+//! The worker thread: owns the database connection, performs the console's requests, and answers each with its id.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, Utc};
-use secrecy::SecretString;
-
-use crate::connection_test::{TestResult, TestTarget};
-
+use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
+use super::screens::providers;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::sanitize::one_line;
-use crate::settings::{OpenOptions, SaveOutcome, Settings};
-use crate::status::ProviderState;
+use crate::settings::{OpenOptions, Settings};
 
-/// Work for the worker. Each command is answered by one [`WorkerEvent`].
-pub enum Command {
-    Reload,
-    SaveKey {
-        provider: Provider,
-        key: SecretString,
-        /// The revision the admin saw when the dialog opened, or the one a
-        /// conflict notice showed and the admin confirmed.
-        expected_revision: i64,
-    },
-    DeleteKey(Provider),
-    SetActive(Provider, bool),
-    SetBaseUrl(Provider, Option<String>),
-    /// Test the connection; it runs on a thread of its own, so that a
-    /// server that never answers holds up nothing else.
-    Test(Provider),
+/// How a request was performed.
+pub enum Performed {
+    /// Done on the worker's connection: what it did, or why it failed.
+    Done(Result<Done, Error>),
+    /// What it needs was read; the rest (a network request) runs on a
+    /// thread of its own, so that a server that never answers holds up
+    /// nothing else.
+    Background(Box<dyn FnOnce() -> Done + Send>),
 }
 
-impl std::fmt::Debug for Command {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Command::Reload => f.write_str("Reload"),
-            Command::SaveKey {
-                provider,
-                expected_revision,
-                ..
-            } => write!(
-                f,
-                "SaveKey({provider}, revision {expected_revision}, key redacted)"
-            ),
-            Command::DeleteKey(provider) => write!(f, "DeleteKey({provider})"),
-            Command::SetActive(provider, active) => write!(f, "SetActive({provider}, {active})"),
-            Command::SetBaseUrl(provider, url) => write!(f, "SetBaseUrl({provider}, {url:?})"),
-            Command::Test(provider) => write!(f, "Test({provider})"),
-        }
-    }
-}
-
-/// What a command did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Reloaded,
-    Saved(Provider),
-    /// Another admin changed the provider since the dialog opened.
-    Conflict(Provider, Box<ProviderState>),
-    Deleted(Provider),
-    Activated(Provider, bool),
-    BaseUrlSet(Provider, Option<String>),
-    /// A connection test finished, at this time (UTC).
-    Tested(TestResult, NaiveDateTime),
-    /// A connection test could not start (no key, a database error).
-    TestNotRun(Provider, String),
-    /// Someone else changed the settings; says who and what.
-    ChangedElsewhere(String),
-    /// The periodic check could not reach the database.
-    Unreachable(String),
-    /// The database answers again after `Unreachable`.
-    Reconnected,
-    /// The command failed; the message is one printable line.
-    Failed(Option<Provider>, String),
-}
-
-/// The worker's answer: the outcome, and the providers as they are now
-/// (absent when they could not be read).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkerEvent {
-    pub outcome: Outcome,
-    pub providers: Option<Vec<ProviderState>>,
-}
+/// How often the console checks for other admins' changes.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Starts the worker on `settings`. `reopen` is used to connect again after
 /// the database went away. Answers go to `answer` wrapped by `wrap`.
 pub fn spawn<M: Send + 'static>(
     settings: Settings,
     reopen: OpenOptions,
-    commands: Receiver<Command>,
+    requests: Receiver<Request>,
     answer: Sender<M>,
     wrap: fn(WorkerEvent) -> M,
-) -> thread::JoinHandle<()> {
+) -> std::io::Result<thread::JoinHandle<()>> {
     thread::Builder::new()
         .name("llm-settings-worker".into())
         .spawn(move || {
@@ -105,8 +44,8 @@ pub fn spawn<M: Send + 'static>(
             };
             worker.seen = worker.marker();
             loop {
-                let command = match commands.recv_timeout(POLL_INTERVAL) {
-                    Ok(command) => command,
+                let request = match requests.recv_timeout(POLL_INTERVAL) {
+                    Ok(request) => request,
                     Err(RecvTimeoutError::Timeout) => {
                         if let Some(event) = worker.poll()
                             && answer.send(wrap(event)).is_err()
@@ -117,38 +56,29 @@ pub fn spawn<M: Send + 'static>(
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
-                let event = match command {
-                    Command::Test(provider) => match worker.test_target(provider) {
-                        Ok(target) => {
-                            let answer = answer.clone();
-                            let spawned = thread::Builder::new()
-                                .name("llm-settings-test".into())
-                                .spawn(move || {
-                                    let result = target.run();
-                                    let at = Utc::now().naive_utc();
-                                    let _ = answer.send(wrap(WorkerEvent {
-                                        outcome: Outcome::Tested(result, at),
-                                        providers: None,
-                                    }));
-                                });
-                            match spawned {
-                                Ok(_) => continue,
-                                Err(error) => WorkerEvent {
-                                    outcome: Outcome::TestNotRun(
-                                        provider,
-                                        one_line(&error.to_string()),
-                                    ),
-                                    providers: None,
-                                },
-                            }
+                let id = request.id;
+                let event = match worker.perform(request.work) {
+                    Performed::Done(outcome) => worker.answer(id, outcome),
+                    Performed::Background(job) => {
+                        let answer = answer.clone();
+                        let spawned = thread::Builder::new()
+                            .name("llm-settings-test".into())
+                            .spawn(move || {
+                                let done = job();
+                                let _ = answer.send(wrap(WorkerEvent::Answer {
+                                    id,
+                                    outcome: Ok(done),
+                                    refreshed: Refreshed::default(),
+                                }));
+                            });
+                        match spawned {
+                            Ok(_) => continue,
+                            Err(error) => WorkerEvent::Answer {
+                                id,
+                                outcome: Err(one_line(&error.to_string())),
+                                refreshed: Refreshed::default(),
+                            },
                         }
-                        Err(event) => event,
-                    },
-                    command => {
-                        let event = worker.run(command);
-                        // This session's own change is not news to it.
-                        worker.seen = worker.marker().or(worker.seen);
-                        event
                     }
                 };
                 if answer.send(wrap(event)).is_err() {
@@ -156,11 +86,7 @@ pub fn spawn<M: Send + 'static>(
                 }
             }
         })
-        .expect("the system can start a thread")
 }
-
-/// How often the console checks for other admins' changes.
-pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// An audit entry as a phrase: "set the key of OpenAI".
 fn describe_change(action: &str, provider: Option<&str>) -> String {
@@ -179,15 +105,8 @@ fn describe_change(action: &str, provider: Option<&str>) -> String {
     }
 }
 
-fn failure(provider: Option<Provider>, text: &str) -> WorkerEvent {
-    WorkerEvent {
-        outcome: Outcome::Failed(provider, one_line(text)),
-        providers: None,
-    }
-}
-
 struct Worker {
-    /// `None` after a database failure: the next command connects again.
+    /// `None` after a database failure: the next request connects again.
     settings: Option<Settings>,
     reopen: OpenOptions,
     /// The newest change this session has seen (see `Settings::change_marker`).
@@ -202,6 +121,60 @@ impl Worker {
         self.settings.as_mut()?.change_marker().ok()
     }
 
+    fn settings(&mut self) -> Result<&mut Settings, Error> {
+        let settings = match self.settings.take() {
+            Some(settings) => settings,
+            None => Settings::open(&self.reopen)?,
+        };
+        Ok(self.settings.insert(settings))
+    }
+
+    /// Performs one request's work on the connection, by group.
+    fn perform(&mut self, work: Work) -> Performed {
+        let settings = match self.settings() {
+            Ok(settings) => settings,
+            Err(error) => return Performed::Done(Err(error)),
+        };
+        let performed = match work {
+            Work::Reload => Performed::Done(Ok(Done::Reloaded)),
+            Work::Providers(work) => providers::perform(settings, work),
+        };
+        if let Performed::Done(Err(Error::Store(_))) = &performed {
+            // The connection may be broken; connect again next time.
+            self.settings = None;
+        }
+        performed
+    }
+
+    /// The answer to request `id`, with every group read again after it.
+    fn answer(&mut self, id: RequestId, outcome: Result<Done, Error>) -> WorkerEvent {
+        let refreshed = match &outcome {
+            Ok(_) => self.read_all(),
+            Err(_) => Refreshed::default(),
+        };
+        // This session's own change is not news to it.
+        self.seen = self.marker().or(self.seen);
+        WorkerEvent::Answer {
+            id,
+            outcome: outcome.map_err(|error| one_line(&error.to_string())),
+            refreshed,
+        }
+    }
+
+    /// Every group as it is now; on a failure, nothing (the connection is
+    /// dropped, and the next request or check connects again).
+    fn read_all(&mut self) -> Refreshed {
+        let read = self.settings().and_then(|settings| {
+            Ok(Refreshed {
+                providers: Some(settings.states()?),
+            })
+        });
+        read.unwrap_or_else(|_| {
+            self.settings = None;
+            Refreshed::default()
+        })
+    }
+
     /// The periodic check for other admins' changes: one cheap query, and an
     /// answer (so a redraw) only when something changed or the database came
     /// and went.
@@ -209,11 +182,8 @@ impl Worker {
         match self.try_poll() {
             Ok(event) => {
                 if std::mem::take(&mut self.poll_failed) {
-                    let providers = self.settings.as_mut().and_then(|s| s.states().ok());
-                    return Some(WorkerEvent {
-                        outcome: Outcome::Reconnected,
-                        providers,
-                    });
+                    let refreshed = self.read_all();
+                    return Some(WorkerEvent::Reconnected(refreshed));
                 }
                 event
             }
@@ -222,10 +192,7 @@ impl Worker {
                 if std::mem::replace(&mut self.poll_failed, true) {
                     return None;
                 }
-                Some(WorkerEvent {
-                    outcome: Outcome::Unreachable(one_line(&error.to_string())),
-                    providers: None,
-                })
+                Some(WorkerEvent::Unreachable(one_line(&error.to_string())))
             }
         }
     }
@@ -255,91 +222,11 @@ impl Worker {
         if changes.len() > 1 {
             text.push_str(&format!(" (and {} more changes)", changes.len() - 1));
         }
-        Ok(Some(WorkerEvent {
-            outcome: Outcome::ChangedElsewhere(one_line(&text)),
-            providers: Some(providers),
-        }))
-    }
-
-    fn settings(&mut self) -> Result<&mut Settings, Error> {
-        if self.settings.is_none() {
-            self.settings = Some(Settings::open(&self.reopen)?);
-        }
-        Ok(self.settings.as_mut().expect("opened above"))
-    }
-
-    /// Reads what a connection test needs; a failure is the answer.
-    fn test_target(&mut self, provider: Provider) -> Result<TestTarget, WorkerEvent> {
-        let target = self
-            .settings()
-            .and_then(|settings| settings.test_target(provider));
-        target.map_err(|error| {
-            if matches!(error, Error::Store(_)) {
-                self.settings = None;
-            }
-            WorkerEvent {
-                outcome: Outcome::TestNotRun(provider, one_line(&error.to_string())),
-                providers: None,
-            }
-        })
-    }
-
-    fn run(&mut self, command: Command) -> WorkerEvent {
-        let provider = match &command {
-            Command::Reload => None,
-            Command::Test(provider)
-            | Command::SaveKey { provider, .. }
-            | Command::DeleteKey(provider)
-            | Command::SetActive(provider, _)
-            | Command::SetBaseUrl(provider, _) => Some(*provider),
-        };
-        match self.try_run(command) {
-            Ok(event) => event,
-            Err(error) => {
-                if matches!(error, Error::Store(_)) {
-                    // The connection may be broken; connect again next time.
-                    self.settings = None;
-                }
-                failure(provider, &error.to_string())
-            }
-        }
-    }
-
-    fn try_run(&mut self, command: Command) -> Result<WorkerEvent, Error> {
-        let settings = self.settings()?;
-        let outcome = match command {
-            Command::Reload => Outcome::Reloaded,
-            Command::SaveKey {
-                provider,
-                key,
-                expected_revision,
-            } => match settings.save_key_at_revision(provider, &key, expected_revision)? {
-                SaveOutcome::Saved(_) => Outcome::Saved(provider),
-                SaveOutcome::Conflict(state) => Outcome::Conflict(provider, Box::new(state)),
+        Ok(Some(WorkerEvent::ChangedElsewhere {
+            text: one_line(&text),
+            refreshed: Refreshed {
+                providers: Some(providers),
             },
-            Command::DeleteKey(provider) => {
-                settings.delete_key(provider)?;
-                Outcome::Deleted(provider)
-            }
-            Command::SetActive(provider, active) => {
-                settings.set_active(provider, active)?;
-                Outcome::Activated(provider, active)
-            }
-            Command::SetBaseUrl(provider, url) => {
-                settings.set_base_url(provider, url.as_deref())?;
-                Outcome::BaseUrlSet(provider, url)
-            }
-            // `spawn` runs tests on threads of their own; run here, a test
-            // would only hold up the commands behind it.
-            Command::Test(provider) => {
-                let result = settings.test_target(provider)?.run();
-                Outcome::Tested(result, Utc::now().naive_utc())
-            }
-        };
-        let providers = settings.states()?;
-        Ok(WorkerEvent {
-            outcome,
-            providers: Some(providers),
-        })
+        }))
     }
 }

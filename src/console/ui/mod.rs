@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the console's state. Nothing here does I/O or changes the state.
 
-mod dialogs;
-mod table;
+pub mod dialog;
+pub mod popup;
 mod theme;
 
 use ratatui::Frame;
@@ -9,10 +9,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Mode, Severity};
-use super::keys::{self, Binding};
+use super::app::{App, Severity};
+use super::keys;
+use super::screens::Areas;
 use crate::sanitize::printable;
-use crate::secret::OpenError;
 pub use theme::Theme;
 
 /// The smallest terminal the console draws in.
@@ -28,7 +28,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     // One line each for the header and the three lines at the bottom; the
-    // table takes the rest. Arithmetic, not a `Layout`: the first frame
+    // screen takes the rest. Arithmetic, not a `Layout`: the first frame
     // would otherwise wait for the constraint solver.
     let line = |y| Rect {
         y,
@@ -43,18 +43,25 @@ pub fn render(app: &App, frame: &mut Frame) {
     };
     let [detail, status, footer] = [3, 2, 1].map(|from_bottom| line(area.bottom() - from_bottom));
     render_header(app, frame, header, theme);
-    table::render(app, frame, body, theme);
-    render_detail(app, frame, detail, theme);
+    let screen = app.screen(app.tab);
+    screen.render(
+        &app.data,
+        frame,
+        Areas {
+            body,
+            detail,
+            screen: area,
+        },
+        theme,
+    );
     render_status(app, frame, status, theme);
     render_footer(app, frame, footer, theme);
-    match &app.mode {
-        Mode::Browse => {}
-        Mode::Help => dialogs::render_help(frame, area, theme),
-        Mode::ConfirmDelete(provider) => {
-            dialogs::render_confirm_delete(app, *provider, frame, area, theme)
+    if app.help {
+        let mut sections = screen.help();
+        if let Some((_, first)) = sections.first_mut() {
+            first.extend(keys::help_lines(keys::APP));
         }
-        Mode::EditKey(dialog) => dialogs::render_key_dialog(dialog, frame, area, theme),
-        Mode::EditBaseUrl(dialog) => dialogs::render_base_url_dialog(dialog, frame, area, theme),
+        popup::render_help(frame, popup::below(area, 9), area, sections, theme);
     }
 }
 
@@ -79,47 +86,6 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_widget(line, area);
 }
 
-/// One line about the selected provider: why its key is unreadable, if it
-/// is, else its key's fingerprint, its base URL and its last test.
-fn render_detail(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
-    let Some(state) = app.selected_state() else {
-        return;
-    };
-    let name = state.status.provider.display_name();
-    let line = if let Some(fault) = &state.fault {
-        let reason = match fault {
-            OpenError::OtherMasterKey { .. } => "another master key",
-            OpenError::UnknownVersion(_) => "unknown format",
-            OpenError::Truncated | OpenError::Tampered => "altered or copied",
-        };
-        Line::styled(
-            format!(" {name}: key unreadable ({reason}); Enter sets it again"),
-            theme.error(),
-        )
-    } else {
-        // The name is left out (the table marks the selection), so that
-        // moving the selection rewrites only what differs.
-        let url = match &state.base_url {
-            Some(url) => Span::raw(printable(url)),
-            None => Span::styled("default", theme.dim()),
-        };
-        let fingerprint = state.fingerprint.as_deref().unwrap_or("-");
-        let mut spans = vec![
-            Span::raw(format!(" Fingerprint {fingerprint:<8}  Base URL ")),
-            url,
-        ];
-        if let Some(record) = app.tests.get(&state.status.provider) {
-            spans.push(Span::raw(format!(
-                "  Tested {}: {}",
-                record.at.format("%H:%M"),
-                printable(&record.result.detail)
-            )));
-        }
-        Line::from(spans)
-    };
-    frame.render_widget(line, area);
-}
-
 /// The last message, then what is under way.
 fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let mut spans = Vec::new();
@@ -140,33 +106,44 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 }
 
 fn render_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
-    let line = match &app.mode {
-        Mode::Browse => footer_line(keys::BROWSE, area.width, theme),
-        Mode::Help => Line::styled(" any key closes the help", theme.dim()),
-        Mode::ConfirmDelete(_) => footer_line(keys::CONFIRM, area.width, theme),
-        Mode::EditKey(_) | Mode::EditBaseUrl(_) => footer_line(keys::DIALOG, area.width, theme),
+    if app.help {
+        let line = Line::styled(" any key closes the help", theme.dim());
+        frame.render_widget(line, area);
+        return;
+    }
+    let screen = app.screen(app.tab);
+    let mut entries = screen.footer();
+    // The console's own keys, which a dialog holds back.
+    let kept_at_end = if screen.is_modal() {
+        entries.len().min(2)
+    } else {
+        entries.extend(keys::footer_entries(keys::APP));
+        2
     };
-    frame.render_widget(line, area);
+    frame.render_widget(footer_line(&entries, kept_at_end, area.width, theme), area);
 }
 
-/// The footer for `table`, with as many entries as fit in `width`. The last
-/// two entries (help and quit in the table) are always kept: help lists all
-/// the rest.
-fn footer_line<A>(table: &[Binding<A>], width: u16, theme: Theme) -> Line<'static> {
-    let entries = keys::footer_entries(table);
+/// The footer: as many entries as fit in `width`, the last `kept_at_end`
+/// (help and quit) always kept, since help lists all the rest.
+fn footer_line(
+    entries: &[(String, &'static str)],
+    kept_at_end: usize,
+    width: u16,
+    theme: Theme,
+) -> Line<'static> {
     let entry_width = |(keys, word): &(String, &str)| 1 + keys.chars().count() + 1 + word.len() + 1;
-    let kept_at_end = entries.len().saturating_sub(2);
-    let reserved: usize = entries[kept_at_end..].iter().map(entry_width).sum();
+    let split = entries.len().saturating_sub(kept_at_end);
+    let reserved: usize = entries[split..].iter().map(entry_width).sum();
     let mut budget = usize::from(width).saturating_sub(reserved);
     let mut shown = Vec::new();
-    for entry in &entries[..kept_at_end] {
+    for entry in &entries[..split] {
         if entry_width(entry) > budget {
             break;
         }
         budget -= entry_width(entry);
         shown.push(entry);
     }
-    shown.extend(&entries[kept_at_end..]);
+    shown.extend(&entries[split..]);
     let mut spans = Vec::new();
     for (keys, word) in shown {
         spans.push(Span::raw(" "));

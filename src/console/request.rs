@@ -1,0 +1,58 @@
+//! What the console asks of its worker and what comes back: every request carries an id, and its answer names it.
+
+use crate::status::ProviderState;
+
+use super::screens::providers;
+
+/// Names one request; its answer carries the same id, so an answer is
+/// matched to what asked for it, never by the order answers arrive in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Work for the worker, with the id its answer will carry.
+#[derive(Debug)]
+pub struct Request {
+    pub id: RequestId,
+    pub work: Work,
+}
+
+/// The work itself, by group. Each group's work is defined, and performed,
+/// in that group's screen module.
+#[derive(Debug)]
+pub enum Work {
+    /// Read every group again.
+    Reload,
+    Providers(providers::Work),
+}
+
+/// What a request did, by group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Done {
+    Reloaded,
+    Providers(providers::Done),
+}
+
+/// What the worker read from the database after a change: the groups it
+/// read, each as it is now. A group left `None` was not read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    pub providers: Option<Vec<ProviderState>>,
+}
+
+/// Everything the worker tells the console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkerEvent {
+    /// The answer to request `id`: what it did, or why it failed (one
+    /// printable line), and the groups as they are now.
+    Answer {
+        id: RequestId,
+        outcome: Result<Done, String>,
+        refreshed: Refreshed,
+    },
+    /// Someone else changed the settings; says who and what.
+    ChangedElsewhere { text: String, refreshed: Refreshed },
+    /// The periodic check could not reach the database.
+    Unreachable(String),
+    /// The database answers again after `Unreachable`.
+    Reconnected(Refreshed),
+}

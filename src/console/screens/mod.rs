@@ -1,0 +1,107 @@
+//! One screen per tab, behind one small interface: its bindings, its update, its drawing.
+
+pub mod providers;
+
+use crossterm::event::{Event as TerminalEvent, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use zeroize::Zeroizing;
+
+use super::app::{Data, Message, Severity};
+use super::request::{Done, RequestId, Work};
+use super::ui::Theme;
+
+/// What a screen gives the console: which keys it takes, what they do, and
+/// how it looks. A screen holds only its own view state (the selection, a
+/// dialog); the settings themselves are in [`Data`], read by every screen.
+pub trait Screen {
+    /// Whether a dialog or a confirmation has the keys: then every key
+    /// goes to the screen, and the console's own (tabs, quit) wait.
+    fn is_modal(&self) -> bool;
+
+    /// The footer's entries for the screen's state, in order.
+    fn footer(&self) -> Vec<(String, &'static str)>;
+
+    /// The help overlay's sections: a title and its keys.
+    fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)>;
+
+    /// A key the console did not take. Returns the work to send, if any.
+    fn on_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Option<Outgoing>;
+
+    /// Pasted text; returns false when the screen has nowhere to put it.
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool;
+
+    /// The answer to one of this screen's requests.
+    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>);
+
+    /// Draws the screen: `body` between the header and the bottom lines,
+    /// `detail` the line under it, `screen` the whole terminal (for dialogs).
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme);
+}
+
+/// Where a screen draws.
+#[derive(Clone, Copy, Debug)]
+pub struct Areas {
+    pub body: Rect,
+    pub detail: Rect,
+    pub screen: Rect,
+}
+
+/// Work a screen sends, with the id it was given and what the status line
+/// shows while it runs.
+#[derive(Debug)]
+pub struct Outgoing {
+    pub id: RequestId,
+    pub busy: Busy,
+    pub work: Work,
+}
+
+/// What the status line says while a request runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Busy {
+    /// Queued behind the worker's other work: "saving the key of OpenAI".
+    Queued(String),
+    /// Running on a thread of its own (a connection test): its subject.
+    Testing(String),
+}
+
+/// What a screen may touch besides itself while it handles an event.
+pub struct Context<'a> {
+    pub data: &'a Data,
+    pub(super) message: &'a mut Option<Message>,
+    pub(super) dirty: &'a mut bool,
+    pub(super) next_request: &'a mut u64,
+}
+
+impl Context<'_> {
+    /// The screen must be drawn again.
+    pub fn changed(&mut self) {
+        *self.dirty = true;
+    }
+
+    /// A new request id, for work the screen is about to send.
+    pub fn request_id(&mut self) -> RequestId {
+        *self.next_request += 1;
+        RequestId(*self.next_request)
+    }
+
+    /// Shows `text` in the status line.
+    pub fn inform(&mut self, text: impl Into<String>) {
+        self.say(Severity::Info, text.into());
+    }
+
+    /// Shows `text` in the status line as a problem.
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.say(Severity::Error, text.into());
+    }
+
+    fn say(&mut self, severity: Severity, text: String) {
+        *self.message = Some(Message { severity, text });
+        *self.dirty = true;
+    }
+}

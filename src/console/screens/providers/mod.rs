@@ -1,0 +1,571 @@
+//! The Providers tab: the five providers' keys, switches, base URLs and connection tests.
+
+mod view;
+mod work;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use ratatui::Frame;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+use zeroize::Zeroizing;
+
+pub use work::{Done, Work, perform};
+
+use super::{Areas, Busy, Context, Outgoing, Screen};
+use crate::api_key::{ApiKey, KeyRefusal};
+use crate::base_url::BaseUrl;
+use crate::connection_test::{TestOutcome, TestResult};
+use crate::console::app::Data;
+use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::key_field::KeyField;
+use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
+use crate::console::request::{self, RequestId};
+use crate::console::ui::Theme;
+use crate::provider::Provider;
+use crate::sanitize::printable;
+use crate::status::ProviderState;
+
+/// What a key does in the provider table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    MoveUp,
+    MoveDown,
+    SetKey,
+    Test,
+    ToggleActive,
+    Delete,
+    EditBaseUrl,
+}
+
+/// The provider table's bindings, in the order the footer and help show them.
+pub const BINDINGS: &[Binding<Action>] = &[
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        action: Action::MoveUp,
+        footer: Some("move"),
+        help: "select the provider above",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        action: Action::MoveDown,
+        footer: Some("move"),
+        help: "select the provider below",
+    },
+    Binding {
+        keys: &[KeyCode::Enter, KeyCode::Char('e')],
+        action: Action::SetKey,
+        footer: Some("set"),
+        help: "set or replace the selected provider's key",
+    },
+    Binding {
+        keys: &[KeyCode::Char('t')],
+        action: Action::Test,
+        footer: Some("test"),
+        help: "test the selected provider's connection with its key",
+    },
+    Binding {
+        keys: &[KeyCode::Char(' ')],
+        action: Action::ToggleActive,
+        footer: Some("active"),
+        help: "make the selected provider active or inactive",
+    },
+    Binding {
+        keys: &[KeyCode::Char('d')],
+        action: Action::Delete,
+        footer: Some("delete"),
+        help: "delete the selected provider's key (asks first)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('b')],
+        action: Action::EditBaseUrl,
+        footer: Some("URL"),
+        help: "edit the selected provider's base URL override",
+    },
+];
+
+/// The confirmation of a deletion.
+pub const CONFIRM_DELETE: &[Binding<ConfirmAction>] = &[
+    Binding {
+        keys: &[KeyCode::Char('y')],
+        action: ConfirmAction::Yes,
+        footer: Some("delete"),
+        help: "delete the key",
+    },
+    Binding {
+        keys: &[KeyCode::Char('n'), KeyCode::Esc],
+        action: ConfirmAction::No,
+        footer: Some("keep"),
+        help: "keep the key",
+    },
+];
+
+/// What the Providers tab is doing.
+#[derive(Debug)]
+pub enum Mode {
+    Browse,
+    ConfirmDelete(Provider),
+    EditKey(Dialog<KeyEntry>),
+    EditBaseUrl(Dialog<UrlEntry>),
+}
+
+/// The key dialog's content: the masked field, for one provider.
+#[derive(Debug)]
+pub struct KeyEntry {
+    pub provider: Provider,
+    pub field: KeyField,
+    /// The provider's revision when the dialog opened.
+    pub opened_at_revision: i64,
+}
+
+/// The base URL dialog's content.
+#[derive(Debug)]
+pub struct UrlEntry {
+    pub provider: Provider,
+    pub input: Input,
+}
+
+/// The last connection test of a provider in this session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestRecord {
+    pub result: TestResult,
+    /// When it finished, UTC.
+    pub at: NaiveDateTime,
+}
+
+/// The Providers tab's own state.
+#[derive(Debug)]
+pub struct ProvidersScreen {
+    pub selected: usize,
+    pub mode: Mode,
+    /// The last test of each provider, remembered for the session.
+    pub tests: BTreeMap<Provider, TestRecord>,
+    /// Providers whose test is running, and the request running it.
+    pub testing: BTreeMap<Provider, RequestId>,
+}
+
+impl Default for ProvidersScreen {
+    fn default() -> Self {
+        ProvidersScreen {
+            selected: 0,
+            mode: Mode::Browse,
+            tests: BTreeMap::new(),
+            testing: BTreeMap::new(),
+        }
+    }
+}
+
+fn state_of(data: &Data, provider: Provider) -> Option<&ProviderState> {
+    data.providers
+        .iter()
+        .find(|state| state.status.provider == provider)
+}
+
+impl ProvidersScreen {
+    /// The selected provider's state.
+    pub fn selected_state<'a>(&self, data: &'a Data) -> Option<&'a ProviderState> {
+        data.providers.get(self.selected)
+    }
+
+    /// Keeps the selection on a row after the table was read again.
+    pub fn clamp(&mut self, rows: usize) {
+        self.selected = self.selected.min(rows.saturating_sub(1));
+    }
+
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        let action = keys::lookup(BINDINGS, key)?;
+        ctx.changed();
+        let state = self.selected_state(ctx.data).cloned();
+        match action {
+            Action::MoveUp => {
+                self.selected = self.selected.saturating_sub(1);
+                None
+            }
+            Action::MoveDown => {
+                self.selected = (self.selected + 1).min(ctx.data.providers.len().saturating_sub(1));
+                None
+            }
+            Action::SetKey => {
+                let state = state?;
+                self.mode = Mode::EditKey(Dialog::new(KeyEntry {
+                    provider: state.status.provider,
+                    field: KeyField::default(),
+                    opened_at_revision: state.revision,
+                }));
+                None
+            }
+            Action::Test => {
+                let state = state?;
+                let provider = state.status.provider;
+                if !state.status.is_configured && !provider.key_optional() {
+                    ctx.warn(format!(
+                        "{} has no key to test; press Enter to set one.",
+                        provider.display_name()
+                    ));
+                    return None;
+                }
+                if self.testing.contains_key(&provider) {
+                    return None;
+                }
+                let id = ctx.request_id();
+                self.testing.insert(provider, id);
+                Some(Outgoing {
+                    id,
+                    busy: Busy::Testing(provider.display_name().to_owned()),
+                    work: request::Work::Providers(Work::Test(provider)),
+                })
+            }
+            Action::ToggleActive => {
+                let state = state?;
+                let provider = state.status.provider;
+                if !state.status.is_configured {
+                    ctx.warn(format!(
+                        "{} has no key to activate; press Enter to set one.",
+                        provider.display_name()
+                    ));
+                    return None;
+                }
+                let active = !state.status.is_active;
+                let verb = if active { "activating" } else { "deactivating" };
+                Some(Outgoing {
+                    id: ctx.request_id(),
+                    busy: Busy::Queued(format!("{verb} {}", provider.display_name())),
+                    work: request::Work::Providers(Work::SetActive(provider, active)),
+                })
+            }
+            Action::Delete => {
+                let state = state?;
+                if state.status.is_configured {
+                    self.mode = Mode::ConfirmDelete(state.status.provider);
+                } else {
+                    ctx.warn(format!(
+                        "{} has no key to delete.",
+                        state.status.provider.display_name()
+                    ));
+                }
+                None
+            }
+            Action::EditBaseUrl => {
+                let state = state?;
+                self.mode = Mode::EditBaseUrl(Dialog::new(UrlEntry {
+                    provider: state.status.provider,
+                    input: Input::new(state.base_url.clone().unwrap_or_default()),
+                }));
+                None
+            }
+        }
+    }
+
+    fn on_key_dialog_key(
+        dialog: &mut Dialog<KeyEntry>,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> KeyDialogStep {
+        if dialog.is_saving() {
+            // The save is on its way; its answer closes or updates the dialog.
+            return KeyDialogStep::Stay(None);
+        }
+        let provider = dialog.content.provider;
+        match keys::lookup(keys::DIALOG, key) {
+            Some(DialogAction::Cancel) => {
+                // Dropping the dialog wipes the field.
+                ctx.inform(format!(
+                    "Cancelled; the key of {} was not changed.",
+                    provider.display_name()
+                ));
+                KeyDialogStep::Close
+            }
+            Some(DialogAction::Submit) => {
+                ctx.changed();
+                let key = match ApiKey::parse(dialog.content.field.expose()) {
+                    Ok(key) => key,
+                    Err(refusal) => {
+                        dialog.state = DialogState::Refused(refusal.to_string());
+                        return KeyDialogStep::Stay(None);
+                    }
+                };
+                let id = ctx.request_id();
+                let expected_revision = dialog.expected_revision(dialog.content.opened_at_revision);
+                dialog.state = DialogState::Saving(id);
+                KeyDialogStep::Stay(Some(Outgoing {
+                    id,
+                    busy: Busy::Queued(format!("saving the key of {}", provider.display_name())),
+                    work: request::Work::Providers(Work::SaveKey {
+                        provider,
+                        key,
+                        expected_revision,
+                    }),
+                }))
+            }
+            None => {
+                if dialog.content.field.handle_event(event) {
+                    dialog.edited();
+                    ctx.changed();
+                }
+                KeyDialogStep::Stay(None)
+            }
+        }
+    }
+
+    fn on_base_url_key(
+        dialog: &mut Dialog<UrlEntry>,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> KeyDialogStep {
+        if dialog.is_saving() {
+            return KeyDialogStep::Stay(None);
+        }
+        match keys::lookup(keys::DIALOG, key) {
+            Some(DialogAction::Cancel) => {
+                ctx.changed();
+                KeyDialogStep::Close
+            }
+            Some(DialogAction::Submit) => {
+                ctx.changed();
+                let text = dialog.content.input.value().trim();
+                let url = if text.is_empty() {
+                    None
+                } else {
+                    match BaseUrl::parse(text) {
+                        Ok(url) => Some(url),
+                        Err(refusal) => {
+                            dialog.state = DialogState::Refused(refusal.to_string());
+                            return KeyDialogStep::Stay(None);
+                        }
+                    }
+                };
+                let provider = dialog.content.provider;
+                let id = ctx.request_id();
+                dialog.state = DialogState::Saving(id);
+                KeyDialogStep::Stay(Some(Outgoing {
+                    id,
+                    busy: Busy::Queued(format!(
+                        "saving the base URL of {}",
+                        provider.display_name()
+                    )),
+                    work: request::Work::Providers(Work::SetBaseUrl(provider, url)),
+                }))
+            }
+            None => {
+                if dialog.content.input.handle_event(event).is_some() {
+                    dialog.edited();
+                    ctx.changed();
+                }
+                KeyDialogStep::Stay(None)
+            }
+        }
+    }
+}
+
+/// What a key did to an open dialog.
+enum KeyDialogStep {
+    Stay(Option<Outgoing>),
+    Close,
+}
+
+impl Screen for ProvidersScreen {
+    fn is_modal(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    fn footer(&self) -> Vec<(String, &'static str)> {
+        match &self.mode {
+            Mode::Browse => keys::footer_entries(BINDINGS),
+            Mode::ConfirmDelete(_) => keys::footer_entries(CONFIRM_DELETE),
+            Mode::EditKey(_) | Mode::EditBaseUrl(_) => keys::footer_entries(keys::DIALOG),
+        }
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        vec![
+            ("Providers", keys::help_lines(BINDINGS)),
+            ("Key and base URL dialogs", keys::help_lines(keys::DIALOG)),
+            ("Delete confirmation", keys::help_lines(CONFIRM_DELETE)),
+        ]
+    }
+
+    fn on_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Option<Outgoing> {
+        let step = match &mut self.mode {
+            Mode::Browse => return self.on_browse_key(key, ctx),
+            Mode::ConfirmDelete(provider) => {
+                let provider = *provider;
+                return match keys::lookup(CONFIRM_DELETE, key)? {
+                    ConfirmAction::Yes => {
+                        self.mode = Mode::Browse;
+                        ctx.changed();
+                        Some(Outgoing {
+                            id: ctx.request_id(),
+                            busy: Busy::Queued(format!(
+                                "deleting the key of {}",
+                                provider.display_name()
+                            )),
+                            work: request::Work::Providers(Work::DeleteKey(provider)),
+                        })
+                    }
+                    ConfirmAction::No => {
+                        self.mode = Mode::Browse;
+                        ctx.inform(format!("Kept the key of {}.", provider.display_name()));
+                        None
+                    }
+                };
+            }
+            Mode::EditKey(dialog) => Self::on_key_dialog_key(dialog, key, event, ctx),
+            Mode::EditBaseUrl(dialog) => Self::on_base_url_key(dialog, key, event, ctx),
+        };
+        match step {
+            KeyDialogStep::Stay(outgoing) => outgoing,
+            KeyDialogStep::Close => {
+                self.mode = Mode::Browse;
+                ctx.changed();
+                None
+            }
+        }
+    }
+
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
+        match &mut self.mode {
+            Mode::EditKey(dialog) if !dialog.is_saving() => {
+                if dialog.content.field.insert(text) {
+                    dialog.edited();
+                } else {
+                    dialog.state = DialogState::Refused(KeyRefusal::TooLong.to_string());
+                }
+                ctx.changed();
+                true
+            }
+            Mode::EditBaseUrl(dialog) if !dialog.is_saving() => {
+                for c in text.trim().chars() {
+                    dialog
+                        .content
+                        .input
+                        .handle(tui_input::InputRequest::InsertChar(c));
+                }
+                dialog.edited();
+                ctx.changed();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        outcome: Result<request::Done, String>,
+        ctx: &mut Context<'_>,
+    ) {
+        // A test that finished, or could not start, is no longer running.
+        self.testing.retain(|_, running| *running != id);
+        let awaited = match &self.mode {
+            Mode::EditKey(dialog) => dialog.awaits(id),
+            Mode::EditBaseUrl(dialog) => dialog.awaits(id),
+            _ => false,
+        };
+        let done = match outcome {
+            Ok(request::Done::Providers(done)) => done,
+            Ok(_) => return,
+            Err(text) => {
+                if awaited {
+                    match &mut self.mode {
+                        Mode::EditKey(dialog) => dialog.state = DialogState::Failed(text.clone()),
+                        Mode::EditBaseUrl(dialog) => {
+                            dialog.state = DialogState::Failed(text.clone())
+                        }
+                        _ => {}
+                    }
+                }
+                ctx.warn(text);
+                return;
+            }
+        };
+        match done {
+            Done::Saved(provider) => {
+                if awaited {
+                    self.mode = Mode::Browse;
+                }
+                let hint = state_of(ctx.data, provider)
+                    .and_then(|state| state.status.key_hint.clone())
+                    .unwrap_or_default();
+                ctx.inform(format!(
+                    "Saved the key of {}: {hint}",
+                    provider.display_name()
+                ));
+            }
+            Done::Conflict(provider, state) => match &mut self.mode {
+                Mode::EditKey(dialog) if awaited => {
+                    dialog.state = DialogState::Conflict(conflict_of(provider, &state));
+                    ctx.changed();
+                }
+                _ => ctx.warn(format!(
+                    "{} was changed by another admin; nothing was saved.",
+                    provider.display_name()
+                )),
+            },
+            Done::Deleted(provider) => {
+                ctx.inform(format!("Deleted the key of {}.", provider.display_name()))
+            }
+            Done::Activated(provider, active) => ctx.inform(format!(
+                "{} is now {}.",
+                provider.display_name(),
+                if active { "active" } else { "inactive" }
+            )),
+            Done::BaseUrlSet(provider, url) => {
+                if awaited {
+                    self.mode = Mode::Browse;
+                }
+                match url {
+                    Some(url) => ctx.inform(format!(
+                        "Base URL of {} set to {url}.",
+                        provider.display_name()
+                    )),
+                    None => ctx.inform(format!(
+                        "Base URL of {} reset to the default.",
+                        provider.display_name()
+                    )),
+                }
+            }
+            Done::Tested(result, at) => {
+                let provider = result.provider;
+                let text = format!(
+                    "{}: {} ({})",
+                    provider.display_name(),
+                    result.outcome.label(),
+                    printable(&result.detail)
+                );
+                if result.outcome == TestOutcome::Ok {
+                    ctx.inform(text);
+                } else {
+                    ctx.warn(text);
+                }
+                self.tests.insert(provider, TestRecord { result, at });
+            }
+        }
+    }
+
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+/// The notice of another admin's change to `provider`.
+fn conflict_of(provider: Provider, state: &ProviderState) -> Conflict {
+    Conflict {
+        revision: state.revision,
+        subject: provider.display_name().to_owned(),
+        changed_by: state.changed_by.clone(),
+        changed_at: state.changed_at,
+        now: match &state.status.key_hint {
+            Some(hint) => format!("its key is now {}", printable(hint)),
+            None => "it has no key now".to_owned(),
+        },
+    }
+}
