@@ -81,14 +81,91 @@ pub fn test_connection(
     base_url: Option<&str>,
     key: Option<&SecretString>,
 ) -> TestResult {
+    let (answer, latency_ms) = get(provider, base_url, provider.test_path(), key, BODY_LIMIT);
+    let mut result = result_of(provider, &answer, latency_ms, key);
+    if let Ok((_, body)) = &answer
+        && result.outcome == TestOutcome::Ok
+        && provider == Provider::OpenRouter
+        && let Some(credit) = openrouter_credit(body)
+    {
+        result.detail.push_str(&format!("; credit left: {credit}"));
+    }
+    result
+}
+
+/// The most of a list of models that is read: OpenRouter's, with a
+/// description of each model, is several hundred kilobytes.
+const MODELS_BODY_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// The models `provider` offers, as its API lists them to `key`: the ids a
+/// task's model can be set to, sorted, each one a valid model name. A
+/// failure is the request's outcome, as a connection test reports it.
+pub fn list_models(
+    provider: Provider,
+    base_url: Option<&str>,
+    key: Option<&SecretString>,
+) -> Result<Vec<String>, TestResult> {
+    let (answer, latency_ms) = get(
+        provider,
+        base_url,
+        provider.models_path(),
+        key,
+        MODELS_BODY_LIMIT,
+    );
+    let result = result_of(provider, &answer, latency_ms, key);
+    let (Ok((_, body)), TestOutcome::Ok) = (&answer, result.outcome) else {
+        return Err(result);
+    };
+    let Some(models) = model_ids(provider, body) else {
+        return Err(TestResult {
+            outcome: TestOutcome::Unexpected,
+            detail: format!("{}: the answer is not a list of models", result.detail),
+            ..result
+        });
+    };
+    Ok(models)
+}
+
+/// The model ids in a provider's answer, or `None` when it is not a list.
+fn model_ids(provider: Provider, body: &str) -> Option<Vec<String>> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let (list, field) = match provider {
+        Provider::OpenAi | Provider::Anthropic | Provider::OpenRouter => ("/data", "id"),
+        Provider::Gemini => ("/models", "name"),
+        Provider::Ollama => ("/models", "name"),
+    };
+    let entries = value.pointer(list)?.as_array()?;
+    let mut ids: Vec<String> = entries
+        .iter()
+        .filter_map(|entry| entry.get(field)?.as_str())
+        // Gemini names its models "models/gemini-1.5-pro".
+        .map(|id| id.strip_prefix("models/").unwrap_or(id))
+        .filter(|id| crate::task::ModelName::parse(id).is_ok_and(|name| !name.is_default()))
+        .map(str::to_owned)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Some(ids)
+}
+
+/// One authenticated `GET` of `path` on the provider's API: the status and
+/// up to `limit` bytes of the body, or why there was no answer; and how
+/// long it took. Redirects are not followed: a redirect could carry the
+/// key's header to another host.
+fn get(
+    provider: Provider,
+    base_url: Option<&str>,
+    path: &str,
+    key: Option<&SecretString>,
+    limit: u64,
+) -> (Result<(u16, String), ureq::Error>, u64) {
     let base = base_url
         .unwrap_or(provider.default_base_url())
         .trim_end_matches('/');
-    let url = format!("{base}{}", provider.test_path());
+    let url = format!("{base}{path}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
         .http_status_as_error(false)
-        // A redirect could carry the key's header to another host.
         .max_redirects(0)
         .user_agent(concat!("llm-settings/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -100,8 +177,28 @@ pub fn test_connection(
         }
     }
     let started = Instant::now();
-    let answer = request.call();
+    let answer = request.call().map(|mut response| {
+        let status = response.status().as_u16();
+        let mut body = String::new();
+        let _ = response
+            .body_mut()
+            .as_reader()
+            .take(limit)
+            .read_to_string(&mut body);
+        (status, body)
+    });
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    (answer, latency_ms)
+}
+
+/// What an answer says about the key: the outcome and one printable line
+/// of detail, without the key even where the server echoed it.
+fn result_of(
+    provider: Provider,
+    answer: &Result<(u16, String), ureq::Error>,
+    latency_ms: u64,
+    key: Option<&SecretString>,
+) -> TestResult {
     let scrub = |text: &str| scrub_key(&one_line(text), key);
     match answer {
         Err(error) => TestResult {
@@ -109,30 +206,19 @@ pub fn test_connection(
             outcome: TestOutcome::Unreachable,
             http_status: None,
             latency_ms,
-            detail: scrub(&describe_transport_error(&error)),
+            detail: scrub(&describe_transport_error(error)),
         },
-        Ok(mut response) => {
-            let status = response.status().as_u16();
-            let mut body = String::new();
-            let _ = response
-                .body_mut()
-                .as_reader()
-                .take(BODY_LIMIT)
-                .read_to_string(&mut body);
+        Ok((status, body)) => {
+            let status = *status;
             let outcome = match status {
                 200..=299 => TestOutcome::Ok,
                 401 | 403 => TestOutcome::Unauthorized,
                 _ => TestOutcome::Unexpected,
             };
             let mut detail = format!("HTTP {status} in {latency_ms} ms");
-            if outcome == TestOutcome::Ok {
-                if let Some(credit) = (provider == Provider::OpenRouter)
-                    .then(|| openrouter_credit(&body))
-                    .flatten()
-                {
-                    detail.push_str(&format!("; credit left: {credit}"));
-                }
-            } else if let Some(message) = error_message(&body) {
+            if outcome != TestOutcome::Ok
+                && let Some(message) = error_message(body)
+            {
                 detail.push_str(": ");
                 detail.push_str(&truncate(&message, 160));
             }
@@ -229,6 +315,11 @@ impl TestTarget {
     pub fn run(&self) -> TestResult {
         test_connection(self.provider, self.base_url.as_deref(), self.key.as_ref())
     }
+
+    /// Lists the provider's models, with the same key and base URL.
+    pub fn list_models(&self) -> Result<Vec<String>, TestResult> {
+        list_models(self.provider, self.base_url.as_deref(), self.key.as_ref())
+    }
 }
 
 #[cfg(test)]
@@ -251,6 +342,30 @@ mod tests {
             openrouter_credit(r#"{"data":{"limit_remaining":null}}"#).as_deref(),
             Some("no limit")
         );
+    }
+
+    #[test]
+    fn model_ids_are_read_from_each_providers_list() {
+        let openai =
+            r#"{"object":"list","data":[{"id":"gpt-4o"},{"id":"gpt-4o-mini"},{"id":"gpt-4o"}]}"#;
+        assert_eq!(
+            model_ids(Provider::OpenAi, openai).unwrap(),
+            ["gpt-4o", "gpt-4o-mini"]
+        );
+        let gemini =
+            r#"{"models":[{"name":"models/gemini-1.5-pro"},{"name":"models/gemini-2.0-flash"}]}"#;
+        assert_eq!(
+            model_ids(Provider::Gemini, gemini).unwrap(),
+            ["gemini-1.5-pro", "gemini-2.0-flash"]
+        );
+        let ollama =
+            r#"{"models":[{"name":"llama3.1:8b","model":"llama3.1:8b"},{"name":"bad name"}]}"#;
+        assert_eq!(
+            model_ids(Provider::Ollama, ollama).unwrap(),
+            ["llama3.1:8b"]
+        );
+        assert_eq!(model_ids(Provider::OpenRouter, r#"{"data":"x"}"#), None);
+        assert_eq!(model_ids(Provider::Anthropic, "<html>"), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::group::InvalidGroup;
 use crate::provider::{InvalidProvider, Provider};
 use crate::secret::{KeyId, KeyOrigin, MasterKeyError, OpenError, SecretSlot};
 use crate::store::{DatabaseUrlError, StoreError};
+use crate::task::{InvalidModelName, InvalidTask, Task, TaskStatus};
 
 /// A failure of llm-settings. Messages never contain a key, a master key or a
 /// database password.
@@ -53,6 +54,16 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("{} is not active with a key, so exec --only cannot export it", .0.display_name())]
     NotExported(Provider),
+    #[error(transparent)]
+    InvalidTask(#[from] InvalidTask),
+    #[error(transparent)]
+    InvalidModelName(#[from] InvalidModelName),
+    #[error("{}", .status.reason(*.task, *.provider).unwrap_or_default())]
+    TaskNotReady {
+        task: Task,
+        provider: Option<Provider>,
+        status: TaskStatus,
+    },
 }
 
 impl Error {
@@ -64,6 +75,8 @@ impl Error {
             | Error::InvalidGroup(_)
             | Error::KeyRefused(_)
             | Error::InvalidBaseUrl(_)
+            | Error::InvalidTask(_)
+            | Error::InvalidModelName(_)
             | Error::DatabaseUrl(_) => 2,
             _ => 1,
         }

@@ -1,4 +1,4 @@
-//! `llm-settings exec`: the environment that hands the active providers' keys to a command.
+//! `llm-settings exec`: the environment that hands the active providers' keys, or one task's, to a command.
 
 use std::collections::BTreeSet;
 
@@ -8,13 +8,21 @@ use crate::error::Error;
 use crate::provider::Provider;
 use crate::secret::{KEY_FILE_VAR, MASTER_KEY_VAR};
 use crate::settings::Settings;
+use crate::task::Task;
 
 /// One variable for the command's environment. Keys stay secret until the
 /// moment they are handed to the command.
 pub enum ExportedValue {
     Key(SecretString),
     BaseUrl(String),
+    /// Plain text: the task's provider and model.
+    Text(String),
 }
+
+/// The variable naming the provider `exec --task` runs the task on.
+pub const TASK_PROVIDER_VAR: &str = "LLM_TASK_PROVIDER";
+/// The variable naming the model (empty for the provider's default).
+pub const TASK_MODEL_VAR: &str = "LLM_TASK_MODEL";
 
 /// The variables `exec` sets, and the ones it removes from what the command
 /// would otherwise inherit.
@@ -76,11 +84,41 @@ pub fn environment(settings: &mut Settings, only: &[Provider]) -> Result<Environ
             ));
         }
     }
+    Ok(with_removals(set))
+}
+
+/// The environment `exec --task` gives a command: only the key and base URL
+/// override of the provider `task` runs on, in the variables plain `exec`
+/// uses, and the provider and model in `LLM_TASK_PROVIDER` and
+/// `LLM_TASK_MODEL`. A task that is not ready is an error: the command
+/// does not run, rather than run on something else.
+pub fn task_environment(settings: &mut Settings, task: Task) -> Result<Environment, Error> {
+    let runtime = settings.task_runtime(task)?;
+    let provider = runtime.provider;
+    let mut set = Vec::new();
+    if let Some(key) = runtime.key {
+        set.push((provider.key_variable(), ExportedValue::Key(key)));
+    }
+    if let Some(url) = runtime.base_url {
+        set.push((provider.base_url_variable(), ExportedValue::BaseUrl(url)));
+    }
+    set.push((
+        TASK_PROVIDER_VAR,
+        ExportedValue::Text(provider.id().to_owned()),
+    ));
+    set.push((TASK_MODEL_VAR, ExportedValue::Text(runtime.model_name)));
+    Ok(with_removals(set))
+}
+
+/// `set`, with every provider variable it does not set and the master key
+/// variables removed, so that nothing stale or more secret is inherited.
+fn with_removals(set: Vec<(&'static str, ExportedValue)>) -> Environment {
     let mut remove: Vec<&'static str> = Provider::ALL
         .into_iter()
         .flat_map(|provider| [provider.key_variable(), provider.base_url_variable()])
+        .chain([TASK_PROVIDER_VAR, TASK_MODEL_VAR])
         .filter(|name| !set.iter().any(|(set_name, _)| set_name == name))
         .collect();
     remove.extend([MASTER_KEY_VAR, KEY_FILE_VAR]);
-    Ok(Environment { set, remove })
+    Environment { set, remove }
 }

@@ -66,6 +66,7 @@ pub mod secret;
 pub mod settings;
 pub mod status;
 pub mod store;
+pub mod task;
 
 pub use actor::Actor;
 pub use error::Error;
@@ -73,3 +74,4 @@ pub use group::Group;
 pub use provider::Provider;
 pub use settings::{OpenOptions, SaveOutcome, Settings};
 pub use status::{ProviderState, ProviderStatus};
+pub use task::{ModelName, Task, TaskAssignment, TaskState, TaskStatus};

@@ -122,6 +122,19 @@ impl Provider {
         }
     }
 
+    /// The path and query of the request that lists the provider's models,
+    /// as many as one answer gives (the connection test's request, but for
+    /// OpenRouter, whose key check lists none).
+    pub fn models_path(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "/v1/models",
+            Provider::Anthropic => "/v1/models?limit=1000",
+            Provider::Gemini => "/v1beta/models?pageSize=1000",
+            Provider::OpenRouter => "/api/v1/models",
+            Provider::Ollama => "/api/tags",
+        }
+    }
+
     /// The header that carries the key, and what goes before the key in it.
     pub fn key_header(self) -> (&'static str, &'static str) {
         match self {

@@ -59,7 +59,10 @@ fn answer(id: RequestId, done: providers::Done, providers: Option<Vec<ProviderSt
     Event::Worker(WorkerEvent::Answer {
         id,
         outcome: Ok(Done::Providers(done)),
-        refreshed: Refreshed { providers },
+        refreshed: Refreshed {
+            providers,
+            ..Refreshed::default()
+        },
     })
 }
 
@@ -113,7 +116,12 @@ fn up_down_and_j_k_move_the_selection_within_the_table() {
 #[test]
 fn unbound_keys_change_nothing_and_draw_nothing() {
     let mut app = app();
-    for code in [KeyCode::Char('x'), KeyCode::F(5), KeyCode::Tab] {
+    for code in [
+        KeyCode::Char('x'),
+        KeyCode::F(5),
+        KeyCode::Insert,
+        KeyCode::Char('9'),
+    ] {
         assert!(app.update(key(code)).is_none());
     }
     assert!(!app.take_dirty());

@@ -33,6 +33,22 @@ pub enum CliError {
         expected: i64,
         state: Box<ProviderState>,
     },
+    #[error(
+        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
+        .state.assignment.task,
+        .state.revision,
+        .state.changed_by.as_deref().unwrap_or("nobody"),
+        .state.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
+    )]
+    StaleTask {
+        expected: i64,
+        state: Box<crate::task::TaskState>,
+    },
+    /// Input a command refused: one line that names what and why.
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot list the models of {}: {} ({})", .0.provider.display_name(), .0.outcome.label(), printable(&.0.detail))]
+    ModelsFailed(crate::connection_test::TestResult),
     #[error("cannot run {}: {source}", printable(.command))]
     Exec {
         command: String,
@@ -48,7 +64,7 @@ impl CliError {
         match self {
             CliError::Settings(error) => error.exit_status(),
             CliError::Console(crate::console::ConsoleError::Settings(error)) => error.exit_status(),
-            CliError::KeyOnCommandLine => 2,
+            CliError::KeyOnCommandLine | CliError::Usage(_) => 2,
             _ => 1,
         }
     }
@@ -68,6 +84,18 @@ impl From<crate::provider::InvalidProvider> for CliError {
 
 impl From<crate::base_url::InvalidBaseUrl> for CliError {
     fn from(invalid: crate::base_url::InvalidBaseUrl) -> Self {
+        CliError::Settings(invalid.into())
+    }
+}
+
+impl From<crate::task::InvalidTask> for CliError {
+    fn from(invalid: crate::task::InvalidTask) -> Self {
+        CliError::Settings(invalid.into())
+    }
+}
+
+impl From<crate::task::InvalidModelName> for CliError {
+    fn from(invalid: crate::task::InvalidModelName) -> Self {
         CliError::Settings(invalid.into())
     }
 }

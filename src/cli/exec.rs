@@ -6,18 +6,28 @@ use super::CliError;
 use crate::exec::ExportedValue;
 use crate::provider::Provider;
 use crate::settings::{OpenOptions, Settings};
+use crate::task::Task;
 
 /// Replaces this process with `command`, its environment holding the
-/// active providers' keys. Returns only on failure.
-pub fn run(options: &OpenOptions, only: &[String], command: &[String]) -> Result<(), CliError> {
+/// active providers' keys, or those `task` runs on. Returns only on failure.
+pub fn run(
+    options: &OpenOptions,
+    only: &[String],
+    task: Option<&str>,
+    command: &[String],
+) -> Result<(), CliError> {
     use std::os::unix::process::CommandExt;
 
     let only = only
         .iter()
         .map(|id| id.parse::<Provider>())
         .collect::<Result<Vec<_>, _>>()?;
+    let task = task.map(str::parse::<Task>).transpose()?;
     let mut settings = Settings::open(options)?;
-    let environment = crate::exec::environment(&mut settings, &only)?;
+    let environment = match task {
+        Some(task) => crate::exec::task_environment(&mut settings, task)?,
+        None => crate::exec::environment(&mut settings, &only)?,
+    };
     drop(settings);
     let Some((program, args)) = command.split_first() else {
         // clap requires a command after `--`.
@@ -31,7 +41,7 @@ pub fn run(options: &OpenOptions, only: &[String], command: &[String]) -> Result
     for (name, value) in &environment.set {
         match value {
             ExportedValue::Key(key) => child.env(name, key.expose_secret()),
-            ExportedValue::BaseUrl(url) => child.env(name, url),
+            ExportedValue::BaseUrl(url) | ExportedValue::Text(url) => child.env(name, url),
         };
     }
     crate::hardening::restore_core_limit_for_exec();

@@ -6,6 +6,7 @@ mod input;
 mod master_key;
 mod output;
 mod providers;
+mod tasks;
 
 use std::path::PathBuf;
 
@@ -13,10 +14,12 @@ use clap::{Args, Parser, Subcommand};
 
 pub use error::CliError;
 pub use providers::ProvidersCommand;
+pub use tasks::TasksCommand;
 
 use crate::settings::OpenOptions;
 
-/// Manage the settings of an LLM-driven system: its providers' API keys.
+/// Manage the settings of an LLM-driven system: its providers' API keys and
+/// which provider and model each task of its pipeline uses.
 ///
 /// With no command, opens the console.
 #[derive(Debug, Parser)]
@@ -46,6 +49,9 @@ pub enum Command {
     /// Manage the providers' API keys
     #[command(subcommand)]
     Providers(ProvidersCommand),
+    /// Choose the provider and model each task of the pipeline runs on
+    #[command(subcommand)]
+    Tasks(TasksCommand),
     /// Re-encrypt every stored key under a new master key
     ///
     /// Make the new key file first, e.g.
@@ -66,10 +72,17 @@ pub enum Command {
     /// OPENAI_BASE_URL, GEMINI_BASE_URL, ANTHROPIC_BASE_URL,
     /// OPENROUTER_BASE_URL and OLLAMA_HOST for their base URL overrides, then
     /// replaces itself with the command.
+    ///
+    /// With --task, exports only the key and base URL of that task's
+    /// provider, and LLM_TASK_PROVIDER and LLM_TASK_MODEL (empty for the
+    /// provider's default model); a task that is not ready runs nothing.
     Exec {
         /// Export only this provider, which must be active (repeatable)
-        #[arg(long = "only", value_name = "PROVIDER")]
+        #[arg(long = "only", value_name = "PROVIDER", conflicts_with = "task")]
         only: Vec<String>,
+        /// Export only what this task runs on
+        #[arg(long, value_name = "TASK")]
+        task: Option<String>,
         /// The command to run and its arguments, after --
         #[arg(last = true, required = true, value_name = "COMMAND")]
         command: Vec<String>,
@@ -92,7 +105,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let options = cli.global.open_options();
     match cli.command {
         Some(Command::Providers(command)) => providers::run(&options, command),
-        Some(Command::Exec { only, command }) => exec::run(&options, &only, &command),
+        Some(Command::Tasks(command)) => tasks::run(&options, command),
+        Some(Command::Exec {
+            only,
+            task,
+            command,
+        }) => exec::run(&options, &only, task.as_deref(), &command),
         Some(Command::RotateKey {
             new_key_file,
             dry_run,

@@ -47,6 +47,13 @@ pub enum ProvidersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the models a provider offers, asked with its stored key
+    Models {
+        provider: String,
+        /// Print a JSON array of the model ids
+        #[arg(long)]
+        json: bool,
+    },
     /// Set or reset a provider's base URL override
     BaseUrl {
         provider: String,
@@ -113,7 +120,12 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
         }
         ProvidersCommand::Delete { provider } => {
             let provider: Provider = provider.parse()?;
-            let status = Settings::open(options)?.delete_key(provider)?;
+            let mut settings = Settings::open(options)?;
+            let before = settings.status(provider)?;
+            let status = settings.delete_key(provider)?;
+            if before.is_configured && !provider.key_optional() {
+                warn_tasks_stop(&mut settings, provider, "has a key again")?;
+            }
             print_json(&status);
         }
         ProvidersCommand::Activate { provider } => {
@@ -122,7 +134,25 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
         }
         ProvidersCommand::Deactivate { provider } => {
             let provider: Provider = provider.parse()?;
-            print_json(&Settings::open(options)?.set_active(provider, false)?);
+            let mut settings = Settings::open(options)?;
+            let before = settings.status(provider)?;
+            let status = settings.set_active(provider, false)?;
+            if before.is_active {
+                warn_tasks_stop(&mut settings, provider, "is active again")?;
+            }
+            print_json(&status);
+        }
+        ProvidersCommand::Models { provider, json } => {
+            let provider: Provider = provider.parse()?;
+            let target = Settings::open(options)?.test_target(provider)?;
+            let models = target.list_models().map_err(CliError::ModelsFailed)?;
+            if json {
+                print_json(&models);
+            } else {
+                for model in &models {
+                    println!("{model}");
+                }
+            }
         }
         ProvidersCommand::Test { provider, json } => {
             let provider: Provider = provider.parse()?;
@@ -156,6 +186,27 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
             let status = Settings::open(options)?.set_checked_base_url(provider, url.as_ref())?;
             print_json(&status);
         }
+    }
+    Ok(())
+}
+
+/// Says on stderr which tasks will not run any more now that `provider`
+/// lost its key or was switched off (they keep their assignment).
+fn warn_tasks_stop(
+    settings: &mut Settings,
+    provider: Provider,
+    until: &str,
+) -> Result<(), CliError> {
+    let tasks = settings.tasks_using(provider)?;
+    if !tasks.is_empty() {
+        let ids: Vec<&str> = tasks.iter().map(|task| task.id()).collect();
+        eprintln!(
+            "warning: {} {} {} {} and will not run until it {until}",
+            if tasks.len() == 1 { "task" } else { "tasks" },
+            ids.join(", "),
+            if tasks.len() == 1 { "uses" } else { "use" },
+            provider.display_name(),
+        );
     }
     Ok(())
 }

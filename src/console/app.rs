@@ -13,9 +13,11 @@ use zeroize::Zeroizing;
 use super::keys::{self, AppAction};
 use super::request::{Refreshed, Request, RequestId, Work, WorkerEvent};
 use super::screens::providers::ProvidersScreen;
+use super::screens::tasks::TasksScreen;
 use super::screens::{Busy, Context, Outgoing, Screen};
 use super::tab::Tab;
 use crate::status::ProviderState;
+use crate::task::{Task, TaskAssignment, TaskState, TaskStatus};
 
 /// Everything that can happen to the console.
 pub enum Event {
@@ -56,13 +58,37 @@ pub struct Message {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Data {
     pub providers: Vec<ProviderState>,
+    /// The nine tasks, in display order.
+    pub tasks: Vec<TaskState>,
 }
 
 impl Data {
+    /// Data with these providers and every task unassigned.
+    pub fn with_providers(providers: Vec<ProviderState>) -> Self {
+        let tasks = Task::ALL
+            .into_iter()
+            .map(|task| TaskState {
+                assignment: TaskAssignment {
+                    task,
+                    provider: None,
+                    model_name: String::new(),
+                    status: TaskStatus::Unassigned,
+                },
+                changed_at: None,
+                changed_by: None,
+                revision: 0,
+            })
+            .collect();
+        Data { providers, tasks }
+    }
+
     /// Takes what the worker read; a group it did not read stays as it was.
     fn refresh(&mut self, refreshed: Refreshed) {
         if let Some(providers) = refreshed.providers {
             self.providers = providers;
+        }
+        if let Some(tasks) = refreshed.tasks {
+            self.tasks = tasks;
         }
     }
 }
@@ -78,6 +104,7 @@ pub struct Pending {
 #[derive(Debug, Default)]
 pub struct Screens {
     pub providers: ProvidersScreen,
+    pub tasks: TasksScreen,
 }
 
 /// The whole state of the console. Drawing reads it; only `update` changes it.
@@ -101,10 +128,16 @@ pub struct App {
 }
 
 impl App {
+    /// A console on `providers`, every task unassigned (for tests).
     pub fn new(database: String, providers: Vec<ProviderState>, color: bool) -> Self {
+        Self::with_data(database, Data::with_providers(providers), color)
+    }
+
+    /// A console showing `data`, as it was read at start.
+    pub fn with_data(database: String, data: Data, color: bool) -> Self {
         App {
             database,
-            data: Data { providers },
+            data,
             tab: Tab::Providers,
             screens: Screens::default(),
             help: false,
@@ -130,6 +163,7 @@ impl App {
     pub fn screen(&self, tab: Tab) -> &dyn Screen {
         match tab {
             Tab::Providers => &self.screens.providers,
+            Tab::Tasks => &self.screens.tasks,
         }
     }
 
@@ -138,6 +172,7 @@ impl App {
     fn screen_and_context(&mut self, tab: Tab) -> (&mut dyn Screen, Context<'_>) {
         let screen: &mut dyn Screen = match tab {
             Tab::Providers => &mut self.screens.providers,
+            Tab::Tasks => &mut self.screens.tasks,
         };
         let context = Context {
             data: &self.data,
@@ -221,6 +256,22 @@ impl App {
         let tab = self.tab;
         if !self.screen(tab).is_modal() {
             match keys::lookup(keys::APP, &key) {
+                Some(AppAction::NextTab) => {
+                    self.switch_to(tab.next());
+                    return None;
+                }
+                Some(AppAction::PreviousTab) => {
+                    self.switch_to(tab.previous());
+                    return None;
+                }
+                Some(AppAction::GoToTab) => {
+                    if let crossterm::event::KeyCode::Char(digit) = key.code
+                        && let Some(target) = Tab::numbered(digit)
+                    {
+                        self.switch_to(target);
+                    }
+                    return None;
+                }
                 Some(AppAction::Quit) => {
                     self.running = false;
                     return None;
@@ -249,6 +300,14 @@ impl App {
         let (screen, mut ctx) = self.screen_and_context(tab);
         let outgoing = screen.on_key(&key, event, &mut ctx)?;
         self.send(tab, outgoing)
+    }
+
+    /// Shows `tab`; its screen is as it was left.
+    fn switch_to(&mut self, tab: Tab) {
+        if tab != self.tab {
+            self.tab = tab;
+            self.dirty = true;
+        }
     }
 
     /// Records `outgoing` as pending for `tab`, and hands it to the worker.
@@ -313,5 +372,6 @@ impl App {
 
     fn clamp_selections(&mut self) {
         self.screens.providers.clamp(self.data.providers.len());
+        self.screens.tasks.clamp(self.data.tasks.len());
     }
 }

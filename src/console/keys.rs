@@ -5,6 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// What a key does wherever no dialog is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AppAction {
+    NextTab,
+    PreviousTab,
+    /// Jump to the tab of the digit pressed.
+    GoToTab,
     Reload,
     Help,
     Quit,
@@ -24,10 +28,29 @@ pub struct Binding<A: 'static> {
 /// the help.
 pub const APP: &[Binding<AppAction>] = &[
     Binding {
+        keys: &[KeyCode::Tab],
+        action: AppAction::NextTab,
+        footer: Some("tabs"),
+        help: "the next tab",
+    },
+    Binding {
+        keys: &[KeyCode::BackTab],
+        action: AppAction::PreviousTab,
+        footer: None,
+        help: "the tab before",
+    },
+    Binding {
+        // One digit per tab of `Tab::ALL`.
+        keys: &[KeyCode::Char('1'), KeyCode::Char('2')],
+        action: AppAction::GoToTab,
+        footer: None,
+        help: "the tab of that number",
+    },
+    Binding {
         keys: &[KeyCode::Char('r')],
         action: AppAction::Reload,
         footer: Some("reload"),
-        help: "read the providers again from the database",
+        help: "read the settings again from the database",
     },
     Binding {
         keys: &[KeyCode::Char('?')],
@@ -56,7 +79,7 @@ pub const DIALOG: &[Binding<DialogAction>] = &[
         keys: &[KeyCode::Enter],
         action: DialogAction::Submit,
         footer: Some("save"),
-        help: "save; after a notice of another admin's change, replace it",
+        help: "save; after another admin's change is shown, replace it",
     },
     Binding {
         keys: &[KeyCode::Esc],
@@ -102,6 +125,8 @@ pub fn key_label(code: &KeyCode) -> String {
         KeyCode::Enter => "Enter".into(),
         KeyCode::Esc => "Esc".into(),
         KeyCode::Char(' ') => "Space".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     }
@@ -128,8 +153,16 @@ pub fn help_lines<A>(table: &[Binding<A>]) -> Vec<(String, &'static str)> {
     table
         .iter()
         .map(|binding| {
-            let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
-            (keys.join(" "), binding.help)
+            let keys = match binding.keys {
+                // A run of digits reads as a range.
+                [KeyCode::Char(first), .., KeyCode::Char(last)]
+                    if first.is_ascii_digit() && last.is_ascii_digit() =>
+                {
+                    format!("{first}-{last}")
+                }
+                keys => keys.iter().map(key_label).collect::<Vec<_>>().join(" "),
+            };
+            (keys, binding.help)
         })
         .collect()
 }

@@ -39,14 +39,15 @@ pub enum ConsoleError {
 /// at start (no database, a wrong master key) is returned before the
 /// terminal is touched.
 pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
-    let (settings, providers) = Settings::open_with_states(options)?;
+    let (mut settings, providers) = Settings::open_with_states(options)?;
+    let tasks = settings.task_states_with(&providers)?;
     let database = format!(
         "{} {}",
         settings.location().backend_name(),
         settings.location()
     );
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let mut app = App::new(database, providers, color);
+    let mut app = App::with_data(database, app::Data { providers, tasks }, color);
 
     let mut terminal = terminal::enter().map_err(ConsoleError::Terminal)?;
     let result = start_and_loop(&mut app, &mut terminal, settings, options);

@@ -1,8 +1,9 @@
 //! What the console asks of its worker and what comes back: every request carries an id, and its answer names it.
 
 use crate::status::ProviderState;
+use crate::task::TaskState;
 
-use super::screens::providers;
+use super::screens::{providers, tasks};
 
 /// Names one request; its answer carries the same id, so an answer is
 /// matched to what asked for it, never by the order answers arrive in.
@@ -23,6 +24,7 @@ pub enum Work {
     /// Read every group again.
     Reload,
     Providers(providers::Work),
+    Tasks(tasks::Work),
 }
 
 /// What a request did, by group.
@@ -30,6 +32,7 @@ pub enum Work {
 pub enum Done {
     Reloaded,
     Providers(providers::Done),
+    Tasks(tasks::Done),
 }
 
 /// What the worker read from the database after a change: the groups it
@@ -37,6 +40,7 @@ pub enum Done {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Refreshed {
     pub providers: Option<Vec<ProviderState>>,
+    pub tasks: Option<Vec<TaskState>>,
 }
 
 /// Everything the worker tells the console.

@@ -4,16 +4,60 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tab {
     Providers,
+    Tasks,
 }
 
 impl Tab {
-    /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 1] = [Tab::Providers];
+    /// Every tab, in the order of the tab bar; `1` is the first.
+    pub const ALL: [Tab; 2] = [Tab::Providers, Tab::Tasks];
 
     /// The tab's name in the tab bar.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Providers => "Providers",
+            Tab::Tasks => "Tasks",
         }
+    }
+
+    /// The tab's number: the digit that jumps to it.
+    pub fn number(self) -> usize {
+        Tab::ALL.iter().position(|tab| *tab == self).unwrap_or(0) + 1
+    }
+
+    /// The tab `digit` jumps to, if there is one.
+    pub fn numbered(digit: char) -> Option<Tab> {
+        let number = digit.to_digit(10)? as usize;
+        Tab::ALL.get(number.checked_sub(1)?).copied()
+    }
+
+    /// The next tab, after the last the first.
+    pub fn next(self) -> Tab {
+        Tab::ALL[self.number() % Tab::ALL.len()]
+    }
+
+    /// The tab before, before the first the last.
+    pub fn previous(self) -> Tab {
+        Tab::ALL[(self.number() + Tab::ALL.len() - 2) % Tab::ALL.len()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_cycling() {
+        assert_eq!(Tab::numbered('1'), Some(Tab::Providers));
+        assert_eq!(Tab::numbered('2'), Some(Tab::Tasks));
+        assert_eq!(Tab::numbered('0'), None);
+        assert_eq!(Tab::numbered('9'), None);
+        for tab in Tab::ALL {
+            assert_eq!(tab.next().previous(), tab);
+            assert_eq!(
+                Tab::numbered(char::from(b'0' + tab.number() as u8)),
+                Some(tab)
+            );
+        }
+        assert_eq!(Tab::ALL[Tab::ALL.len() - 1].next(), Tab::ALL[0]);
     }
 }

@@ -5,7 +5,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
-use super::screens::providers;
+use super::screens::{providers, tasks};
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::sanitize::one_line;
@@ -105,6 +105,17 @@ fn describe_change(action: &str, provider: Option<&str>) -> String {
     }
 }
 
+/// Every group as it is now. A task's status depends on its provider, so
+/// both are read together.
+fn read_every_group(settings: &mut Settings) -> Result<Refreshed, Error> {
+    let providers = settings.states()?;
+    let tasks = settings.task_states_with(&providers)?;
+    Ok(Refreshed {
+        providers: Some(providers),
+        tasks: Some(tasks),
+    })
+}
+
 struct Worker {
     /// `None` after a database failure: the next request connects again.
     settings: Option<Settings>,
@@ -138,6 +149,7 @@ impl Worker {
         let performed = match work {
             Work::Reload => Performed::Done(Ok(Done::Reloaded)),
             Work::Providers(work) => providers::perform(settings, work),
+            Work::Tasks(work) => tasks::perform(settings, work),
         };
         if let Performed::Done(Err(Error::Store(_))) = &performed {
             // The connection may be broken; connect again next time.
@@ -164,11 +176,7 @@ impl Worker {
     /// Every group as it is now; on a failure, nothing (the connection is
     /// dropped, and the next request or check connects again).
     fn read_all(&mut self) -> Refreshed {
-        let read = self.settings().and_then(|settings| {
-            Ok(Refreshed {
-                providers: Some(settings.states()?),
-            })
-        });
+        let read = self.settings().and_then(read_every_group);
         read.unwrap_or_else(|_| {
             self.settings = None;
             Refreshed::default()
@@ -209,7 +217,7 @@ impl Worker {
             return Ok(None);
         }
         let changes = settings.changes_since(seen)?;
-        let providers = settings.states()?;
+        let refreshed = read_every_group(settings)?;
         self.seen = Some(marker);
         let Some(last) = changes.last() else {
             return Ok(None);
@@ -224,9 +232,7 @@ impl Worker {
         }
         Ok(Some(WorkerEvent::ChangedElsewhere {
             text: one_line(&text),
-            refreshed: Refreshed {
-                providers: Some(providers),
-            },
+            refreshed,
         }))
     }
 }

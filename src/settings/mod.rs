@@ -7,6 +7,7 @@
 
 mod custody;
 mod providers;
+mod tasks;
 
 use std::path::PathBuf;
 
@@ -17,6 +18,7 @@ use crate::store::{AuditRow, DatabaseLocation, Store};
 
 pub use custody::Rotation;
 pub use providers::SaveOutcome;
+pub use tasks::{TaskChange, TaskRuntime, TaskSaveOutcome};
 
 /// Where to find the database and the master key, and who is acting.
 /// Every field left `None` falls back to the environment and the defaults.

@@ -82,6 +82,7 @@ mod location;
 mod providers;
 mod schema;
 mod secrets;
+mod tasks;
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -92,6 +93,7 @@ pub use connection::SQLITE_BUSY_TIMEOUT_MS;
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
 pub use providers::{ActiveChange, ConfigRow};
 pub use secrets::{ResealError, SealedValue};
+pub use tasks::{TaskOutcome, TaskRow, TaskRows, TaskWrite};
 
 /// A failure of the database. Messages never hold a password or a key.
 #[derive(Debug, thiserror::Error)]

@@ -27,4 +27,19 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(llm_provider_configs, llm_settings_audit);
+diesel::table! {
+    task_llm_assignments (task) {
+        task -> Text,
+        provider -> Text,
+        model_name -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        revision -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    llm_provider_configs,
+    llm_settings_audit,
+    task_llm_assignments
+);

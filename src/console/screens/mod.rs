@@ -1,6 +1,7 @@
 //! One screen per tab, behind one small interface: its bindings, its update, its drawing.
 
 pub mod providers;
+pub mod tasks;
 
 use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use ratatui::Frame;

@@ -2,6 +2,7 @@
 
 pub mod dialog;
 pub mod popup;
+pub mod table;
 mod theme;
 
 use ratatui::Frame;
@@ -12,6 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{App, Severity};
 use super::keys;
 use super::screens::Areas;
+use super::tab::Tab;
 use crate::sanitize::printable;
 pub use theme::Theme;
 
@@ -27,22 +29,24 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_too_small(frame, area, theme);
         return;
     }
-    // One line each for the header and the three lines at the bottom; the
-    // screen takes the rest. Arithmetic, not a `Layout`: the first frame
-    // would otherwise wait for the constraint solver.
+    // One line each for the header, the tab bar and the three lines at the
+    // bottom; the screen takes the rest. Arithmetic, not a `Layout`: the
+    // first frame would otherwise wait for the constraint solver.
     let line = |y| Rect {
         y,
         height: 1,
         ..area
     };
     let header = line(area.y);
+    let tabs = line(area.y + 1);
     let body = Rect {
-        y: area.y + 1,
-        height: area.height - 4,
+        y: area.y + 2,
+        height: area.height - 5,
         ..area
     };
     let [detail, status, footer] = [3, 2, 1].map(|from_bottom| line(area.bottom() - from_bottom));
     render_header(app, frame, header, theme);
+    render_tabs(app.tab, frame, tabs, theme);
     let screen = app.screen(app.tab);
     screen.render(
         &app.data,
@@ -58,10 +62,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_footer(app, frame, footer, theme);
     if app.help {
         let mut sections = screen.help();
-        if let Some((_, first)) = sections.first_mut() {
-            first.extend(keys::help_lines(keys::APP));
-        }
-        popup::render_help(frame, popup::below(area, 9), area, sections, theme);
+        sections.push(("Everywhere", keys::help_lines(keys::APP)));
+        popup::render_help(frame, area, area, sections, theme);
     }
 }
 
@@ -84,6 +86,45 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Span::styled(printable(&app.database), theme.dim()),
     ]);
     frame.render_widget(line, area);
+}
+
+/// The tab bar: every tab with its number, the current one in brackets
+/// and reverse video (so that it shows without colour too). When the bar
+/// is wider than the terminal, the numbers go first, then the tabs before
+/// the current one.
+fn render_tabs(current: Tab, frame: &mut Frame, area: Rect, theme: Theme) {
+    let label = |tab: Tab, numbered: bool| {
+        let (open, close) = if tab == current {
+            ('[', ']')
+        } else {
+            (' ', ' ')
+        };
+        if numbered {
+            format!("{open}{} {}{close}", tab.number(), tab.title())
+        } else {
+            format!("{open}{}{close}", tab.title())
+        }
+    };
+    let width = |tabs: &[Tab], numbered: bool| -> usize {
+        tabs.iter()
+            .map(|tab| label(*tab, numbered).chars().count())
+            .sum()
+    };
+    let mut tabs: &[Tab] = &Tab::ALL;
+    let numbered = width(tabs, true) < usize::from(area.width);
+    while width(tabs, numbered) >= usize::from(area.width) && tabs.first() != Some(&current) {
+        tabs = &tabs[1..];
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for tab in tabs {
+        let text = label(*tab, numbered);
+        spans.push(if *tab == current {
+            Span::styled(text, theme.current_tab())
+        } else {
+            Span::styled(text, theme.dim())
+        });
+    }
+    frame.render_widget(Line::from(spans), area);
 }
 
 /// The last message, then what is under way.

@@ -35,14 +35,15 @@ pub fn popup(
     inner
 }
 
-/// The part of `area` below the first `rows` rows from its top, above the
-/// three lines at the bottom of the screen: where a dialog leaves the rows
-/// above it in view.
-pub fn below(area: Rect, rows: u16) -> Rect {
+/// The part of a screen's bordered `body` below its first `rows` rows
+/// (counted from the top of the body), inside its bottom border: where a
+/// dialog leaves the rows above it in view.
+pub fn below(body: Rect, rows: u16) -> Rect {
+    let top = body.y.saturating_add(rows).min(body.bottom());
     Rect {
-        y: area.y + rows,
-        height: area.height.saturating_sub(rows + 3),
-        ..area
+        y: top,
+        height: body.bottom().saturating_sub(1).saturating_sub(top),
+        ..body
     }
 }
 
@@ -62,7 +63,7 @@ pub fn render_help(
         lines.push(Line::styled(title.to_owned(), theme.title()));
         for (keys, help) in entries {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<9}"), theme.key()),
+                Span::styled(format!("  {keys:<10} "), theme.key()),
                 Span::raw(help),
             ]));
         }

@@ -34,6 +34,12 @@ impl Theme {
         }
     }
 
+    /// The current tab in the tab bar: reverse video, which shows without
+    /// colour too.
+    pub fn current_tab(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
     pub fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }

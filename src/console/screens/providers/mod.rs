@@ -27,6 +27,7 @@ use crate::console::ui::Theme;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::status::ProviderState;
+use crate::task::Task;
 
 /// What a key does in the provider table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,11 +103,29 @@ pub const CONFIRM_DELETE: &[Binding<ConfirmAction>] = &[
     },
 ];
 
+/// The confirmation of switching off a provider that tasks run on.
+pub const CONFIRM_DEACTIVATE: &[Binding<ConfirmAction>] = &[
+    Binding {
+        keys: &[KeyCode::Char('y')],
+        action: ConfirmAction::Yes,
+        footer: Some("deactivate"),
+        help: "make the provider inactive",
+    },
+    Binding {
+        keys: &[KeyCode::Char('n'), KeyCode::Esc],
+        action: ConfirmAction::No,
+        footer: Some("keep"),
+        help: "keep it active",
+    },
+];
+
 /// What the Providers tab is doing.
 #[derive(Debug)]
 pub enum Mode {
     Browse,
     ConfirmDelete(Provider),
+    /// Switching off a provider that tasks run on waits for y or n.
+    ConfirmDeactivate(Provider),
     EditKey(Dialog<KeyEntry>),
     EditBaseUrl(Dialog<UrlEntry>),
 }
@@ -155,6 +174,26 @@ impl Default for ProvidersScreen {
             testing: BTreeMap::new(),
         }
     }
+}
+
+/// The tasks assigned to `provider`: those that stop running without it.
+pub fn tasks_on(data: &Data, provider: Provider) -> Vec<Task> {
+    data.tasks
+        .iter()
+        .filter(|state| state.assignment.provider == Some(provider))
+        .map(|state| state.assignment.task)
+        .collect()
+}
+
+/// ", vision and news_analysis will not run until it has a key again", or
+/// nothing when no task uses `provider`.
+fn tasks_stop(data: &Data, provider: Provider, until: &str) -> String {
+    let tasks = tasks_on(data, provider);
+    if tasks.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<&str> = tasks.iter().map(|task| task.id()).collect();
+    format!("; {} will not run until it {until}", ids.join(", "))
 }
 
 fn state_of(data: &Data, provider: Provider) -> Option<&ProviderState> {
@@ -228,12 +267,11 @@ impl ProvidersScreen {
                     return None;
                 }
                 let active = !state.status.is_active;
-                let verb = if active { "activating" } else { "deactivating" };
-                Some(Outgoing {
-                    id: ctx.request_id(),
-                    busy: Busy::Queued(format!("{verb} {}", provider.display_name())),
-                    work: request::Work::Providers(Work::SetActive(provider, active)),
-                })
+                if !active && !tasks_on(ctx.data, provider).is_empty() {
+                    self.mode = Mode::ConfirmDeactivate(provider);
+                    return None;
+                }
+                Some(set_active(provider, active, ctx))
             }
             Action::Delete => {
                 let state = state?;
@@ -361,6 +399,16 @@ impl ProvidersScreen {
     }
 }
 
+/// The request that switches `provider` on or off.
+fn set_active(provider: Provider, active: bool, ctx: &mut Context<'_>) -> Outgoing {
+    let verb = if active { "activating" } else { "deactivating" };
+    Outgoing {
+        id: ctx.request_id(),
+        busy: Busy::Queued(format!("{verb} {}", provider.display_name())),
+        work: request::Work::Providers(Work::SetActive(provider, active)),
+    }
+}
+
 /// What a key did to an open dialog.
 enum KeyDialogStep {
     Stay(Option<Outgoing>),
@@ -376,6 +424,7 @@ impl Screen for ProvidersScreen {
         match &self.mode {
             Mode::Browse => keys::footer_entries(BINDINGS),
             Mode::ConfirmDelete(_) => keys::footer_entries(CONFIRM_DELETE),
+            Mode::ConfirmDeactivate(_) => keys::footer_entries(CONFIRM_DEACTIVATE),
             Mode::EditKey(_) | Mode::EditBaseUrl(_) => keys::footer_entries(keys::DIALOG),
         }
     }
@@ -384,7 +433,6 @@ impl Screen for ProvidersScreen {
         vec![
             ("Providers", keys::help_lines(BINDINGS)),
             ("Key and base URL dialogs", keys::help_lines(keys::DIALOG)),
-            ("Delete confirmation", keys::help_lines(CONFIRM_DELETE)),
         ]
     }
 
@@ -414,6 +462,21 @@ impl Screen for ProvidersScreen {
                     ConfirmAction::No => {
                         self.mode = Mode::Browse;
                         ctx.inform(format!("Kept the key of {}.", provider.display_name()));
+                        None
+                    }
+                };
+            }
+            Mode::ConfirmDeactivate(provider) => {
+                let provider = *provider;
+                return match keys::lookup(CONFIRM_DEACTIVATE, key)? {
+                    ConfirmAction::Yes => {
+                        self.mode = Mode::Browse;
+                        ctx.changed();
+                        Some(set_active(provider, false, ctx))
+                    }
+                    ConfirmAction::No => {
+                        self.mode = Mode::Browse;
+                        ctx.inform(format!("{} stays active.", provider.display_name()));
                         None
                     }
                 };
@@ -511,13 +574,28 @@ impl Screen for ProvidersScreen {
                 )),
             },
             Done::Deleted(provider) => {
-                ctx.inform(format!("Deleted the key of {}.", provider.display_name()))
+                let stop = if provider.key_optional() {
+                    String::new()
+                } else {
+                    tasks_stop(ctx.data, provider, "has a key again")
+                };
+                ctx.inform(format!(
+                    "Deleted the key of {}{stop}.",
+                    provider.display_name()
+                ))
             }
-            Done::Activated(provider, active) => ctx.inform(format!(
-                "{} is now {}.",
-                provider.display_name(),
-                if active { "active" } else { "inactive" }
-            )),
+            Done::Activated(provider, active) => {
+                let stop = if active {
+                    String::new()
+                } else {
+                    tasks_stop(ctx.data, provider, "is active again")
+                };
+                ctx.inform(format!(
+                    "{} is now {}{stop}.",
+                    provider.display_name(),
+                    if active { "active" } else { "inactive" }
+                ))
+            }
             Done::BaseUrlSet(provider, url) => {
                 if awaited {
                     self.mode = Mode::Browse;

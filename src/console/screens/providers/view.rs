@@ -1,8 +1,4 @@
-//! Drawing the Providers tab: the table laid out by arithmetic, the detail line, and its dialogs.
-//!
-//! Every column but the last has a fixed width, so the constraint solver
-//! (the costliest part of the first frame, which no layout cache helps)
-//! has nothing to solve.
+//! Drawing the Providers tab: the table, the detail line, and its dialogs.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,6 +16,7 @@ use crate::console::ui::dialog::{
     field_box, masked_field, save_or_cancel, state_notice, text_field,
 };
 use crate::console::ui::popup::{below, popup};
+use crate::console::ui::table::{Columns, render_cells, render_header};
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::secret::OpenError;
@@ -28,15 +25,9 @@ use crate::status::ProviderState;
 /// Below this width the "changed" and "by" columns are dropped.
 const FULL_WIDTH: u16 = 72;
 
-/// The mark before the selected row's name.
-const SELECTION_MARK: &str = "> ";
-
 /// The widths of the columns before the last, which takes what is left.
 const FULL_COLUMNS: [u16; 6] = [13, 7, 6, 10, 9, 11];
 const NARROW_COLUMNS: [u16; 4] = [13, 7, 6, 10];
-
-/// Blank cells between two columns.
-const COLUMN_SPACING: u16 = 1;
 
 pub fn render(
     screen: &ProvidersScreen,
@@ -49,12 +40,14 @@ pub fn render(
     render_detail(screen, data, frame, areas.detail, theme);
     // A dialog goes below the rows (the border, the header, the providers
     // and a blank line), leaving them in view when there is room.
-    let rows = (areas.body.y - areas.screen.y) + 3 + data.providers.len() as u16;
-    let free = below(areas.screen, rows);
+    let free = below(areas.body, 3 + data.providers.len() as u16);
     match &screen.mode {
         Mode::Browse => {}
         Mode::ConfirmDelete(provider) => {
             render_confirm_delete(data, *provider, frame, free, areas.screen, theme)
+        }
+        Mode::ConfirmDeactivate(provider) => {
+            render_confirm_deactivate(data, *provider, frame, free, areas.screen, theme)
         }
         Mode::EditKey(dialog) => render_key_dialog(dialog, frame, free, areas.screen, theme),
         Mode::EditBaseUrl(dialog) => {
@@ -78,23 +71,15 @@ fn render_table(
     }
     let full = area.width >= FULL_WIDTH;
     let columns = if full {
-        column_areas(inner, &FULL_COLUMNS)
+        Columns::new(inner, &FULL_COLUMNS)
     } else {
-        column_areas(inner, &NARROW_COLUMNS)
+        Columns::new(inner, &NARROW_COLUMNS)
     };
-
     let mut header = vec!["Provider", "Key", "Active", "Hint", "Test"];
     if full {
         header.extend(["Changed UTC", "By"]);
     }
-    let header_row = Rect { height: 1, ..inner };
-    frame.buffer_mut().set_style(header_row, theme.title());
-    render_cells(
-        frame,
-        header_row,
-        &columns,
-        header.into_iter().map(Line::from),
-    );
+    render_header(frame, inner, &columns, &header, theme);
 
     // Rows below the header; when they do not all fit, the selected one is
     // kept in view (the last visible row).
@@ -108,48 +93,13 @@ fn render_table(
             ..inner
         };
         let selected = index == screen.selected;
-        if selected {
-            frame.render_widget(Line::from(SELECTION_MARK), row_area);
-        }
+        columns.render_mark(frame, row_area, selected);
         render_cells(
             frame,
             row_area,
             &columns,
             cells(screen, state, selected, full, theme),
         );
-    }
-}
-
-/// The areas of the columns in one row of `inner`, after the selection mark:
-/// fixed widths from the left, then the last column with what is left. A
-/// column that reaches past the right edge is cut there; columns beyond it
-/// get no room.
-fn column_areas(inner: Rect, fixed: &[u16]) -> Vec<(u16, u16)> {
-    let right = inner.right();
-    let mut x = inner
-        .x
-        .saturating_add(SELECTION_MARK.len() as u16)
-        .min(right);
-    let mut areas = Vec::with_capacity(fixed.len() + 1);
-    for &width in fixed {
-        let width = width.min(right - x);
-        areas.push((x, width));
-        x = x.saturating_add(width + COLUMN_SPACING).min(right);
-    }
-    areas.push((x, right - x));
-    areas
-}
-
-fn render_cells<'a>(
-    frame: &mut Frame,
-    row: Rect,
-    columns: &[(u16, u16)],
-    cells: impl IntoIterator<Item = Line<'a>>,
-) {
-    for (&(x, width), cell) in columns.iter().zip(cells) {
-        if width > 0 {
-            frame.render_widget(cell, Rect { x, width, ..row });
-        }
     }
 }
 
@@ -357,21 +307,85 @@ fn render_confirm_delete(
         .find(|state| state.status.provider == provider)
         .and_then(|state| state.status.key_hint.clone())
         .unwrap_or_default();
-    let inner = popup(frame, free, area, (56, 6), " Delete key ".to_owned(), theme);
-    let lines = vec![
+    let mut lines = vec![
         Line::from(format!(
             "Delete the key of {} ({})?",
             provider.display_name(),
             printable(&hint)
         )),
         Line::styled("The provider becomes inactive.", theme.dim()),
-        Line::default(),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" delete   "),
-            Span::styled("n", theme.key()),
-            Span::raw(" keep"),
-        ]),
     ];
-    frame.render_widget(Paragraph::new(lines), inner);
+    if !provider.key_optional() {
+        lines.extend(stopping_tasks(data, provider, "has a key again", theme));
+    }
+    confirm(frame, free, area, " Delete key ", lines, "delete", theme);
+}
+
+fn render_confirm_deactivate(
+    data: &Data,
+    provider: Provider,
+    frame: &mut Frame,
+    free: Rect,
+    area: Rect,
+    theme: Theme,
+) {
+    let mut lines = vec![Line::from(format!(
+        "Make {} inactive?",
+        provider.display_name()
+    ))];
+    lines.extend(stopping_tasks(data, provider, "is active again", theme));
+    confirm(
+        frame,
+        free,
+        area,
+        " Deactivate ",
+        lines,
+        "deactivate",
+        theme,
+    );
+}
+
+/// A warning naming the tasks that stop running without `provider`.
+fn stopping_tasks(
+    data: &Data,
+    provider: Provider,
+    until: &str,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let tasks = super::tasks_on(data, provider);
+    if tasks.is_empty() {
+        return Vec::new();
+    }
+    let ids: Vec<&str> = tasks.iter().map(|task| task.id()).collect();
+    vec![Line::styled(
+        format!("{} will not run until it {until}.", ids.join(", ")),
+        theme.warning(),
+    )]
+}
+
+/// A y/n confirmation: `lines`, a blank line, and the two keys.
+fn confirm(
+    frame: &mut Frame,
+    free: Rect,
+    area: Rect,
+    title: &str,
+    mut lines: Vec<Line<'static>>,
+    yes: &'static str,
+    theme: Theme,
+) {
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("y", theme.key()),
+        Span::raw(format!(" {yes}   ")),
+        Span::styled("n", theme.key()),
+        Span::raw(" keep"),
+    ]));
+    // The lines wrap at the box's inside (54 columns): room for each.
+    let height: u16 = lines
+        .iter()
+        .map(|line| (line.width() as u16).div_ceil(54).max(1))
+        .sum::<u16>()
+        + 2;
+    let inner = popup(frame, free, area, (56, height), title.to_owned(), theme);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }

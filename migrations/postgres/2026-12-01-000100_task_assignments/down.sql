@@ -1,0 +1,2 @@
+DROP INDEX llm_settings_audit_by_subject;
+DROP TABLE task_llm_assignments;

@@ -1,0 +1,536 @@
+//! The Tasks tab: the nine tasks of the pipeline, the provider and model each runs on, and whether it will run.
+
+mod view;
+mod work;
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use ratatui::Frame;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+use zeroize::Zeroizing;
+
+pub use work::{Done, Work, perform};
+
+use super::{Areas, Busy, Context, Outgoing, Screen};
+use crate::console::app::Data;
+use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
+use crate::console::request::{self, RequestId};
+use crate::console::ui::Theme;
+use crate::provider::Provider;
+use crate::sanitize::printable;
+use crate::task::{ModelName, Task, TaskState, TaskStatus, assignment_text};
+
+/// What a key does in the task table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    MoveUp,
+    MoveDown,
+    Edit,
+    Clear,
+}
+
+/// The task table's bindings, in the order the footer and help show them.
+pub const BINDINGS: &[Binding<Action>] = &[
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        action: Action::MoveUp,
+        footer: Some("move"),
+        help: "select the task above",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        action: Action::MoveDown,
+        footer: Some("move"),
+        help: "select the task below",
+    },
+    Binding {
+        keys: &[KeyCode::Enter, KeyCode::Char('e')],
+        action: Action::Edit,
+        footer: Some("edit"),
+        help: "choose the selected task's provider and model",
+    },
+    Binding {
+        keys: &[KeyCode::Char('x')],
+        action: Action::Clear,
+        footer: Some("clear"),
+        help: "unassign the selected task (asks first)",
+    },
+];
+
+/// What a key does in the task dialog besides saving and cancelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldAction {
+    NextField,
+    PreviousField,
+    Up,
+    Down,
+}
+
+/// The task dialog's own bindings; other keys edit the model's name.
+pub const DIALOG_BINDINGS: &[Binding<FieldAction>] = &[
+    Binding {
+        keys: &[KeyCode::Tab],
+        action: FieldAction::NextField,
+        footer: Some("next"),
+        help: "the next part: provider, model, the provider's models",
+    },
+    Binding {
+        keys: &[KeyCode::BackTab],
+        action: FieldAction::PreviousField,
+        footer: None,
+        help: "the part before",
+    },
+    Binding {
+        keys: &[KeyCode::Up],
+        action: FieldAction::Up,
+        footer: Some("choose"),
+        help: "the provider or model above",
+    },
+    Binding {
+        keys: &[KeyCode::Down],
+        action: FieldAction::Down,
+        footer: Some("choose"),
+        help: "the provider or model below",
+    },
+];
+
+/// The confirmation of a clear.
+pub const CONFIRM_CLEAR: &[Binding<ConfirmAction>] = &[
+    Binding {
+        keys: &[KeyCode::Char('y')],
+        action: ConfirmAction::Yes,
+        footer: Some("clear"),
+        help: "unassign the task",
+    },
+    Binding {
+        keys: &[KeyCode::Char('n'), KeyCode::Esc],
+        action: ConfirmAction::No,
+        footer: Some("keep"),
+        help: "keep the assignment",
+    },
+];
+
+/// What the Tasks tab is doing.
+#[derive(Debug, Default)]
+pub enum Mode {
+    #[default]
+    Browse,
+    /// Waits for y or n to clear a task, seen at this revision.
+    ConfirmClear(Task, i64),
+    Edit(Dialog<TaskEntry>),
+}
+
+/// Which part of the task dialog has the keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Provider,
+    Model,
+    /// The provider's list of models, fetched when it is first shown.
+    Models,
+}
+
+/// The task dialog's content.
+#[derive(Debug)]
+pub struct TaskEntry {
+    pub task: Task,
+    pub provider: Provider,
+    pub model: Input,
+    pub focus: Focus,
+    /// The model picked in the provider's list.
+    pub pick: usize,
+    /// The task's revision when the dialog opened.
+    pub opened_at_revision: i64,
+}
+
+/// A provider's models, as asked for in this session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelList {
+    Loading(RequestId),
+    Loaded(Vec<String>),
+    /// Why the provider did not list them (one printable line).
+    Failed(String),
+}
+
+/// The Tasks tab's own state.
+#[derive(Debug, Default)]
+pub struct TasksScreen {
+    pub selected: usize,
+    pub mode: Mode,
+    /// The models each provider offers, remembered for the session.
+    pub models: BTreeMap<Provider, ModelList>,
+}
+
+impl TasksScreen {
+    /// The selected task's state.
+    pub fn selected_state<'a>(&self, data: &'a Data) -> Option<&'a TaskState> {
+        data.tasks.get(self.selected)
+    }
+
+    /// Keeps the selection on a row after the table was read again.
+    pub fn clamp(&mut self, rows: usize) {
+        self.selected = self.selected.min(rows.saturating_sub(1));
+    }
+
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        let action = keys::lookup(BINDINGS, key)?;
+        ctx.changed();
+        let state = self.selected_state(ctx.data).cloned();
+        match action {
+            Action::MoveUp => self.selected = self.selected.saturating_sub(1),
+            Action::MoveDown => {
+                self.selected = (self.selected + 1).min(ctx.data.tasks.len().saturating_sub(1))
+            }
+            Action::Edit => {
+                let state = state?;
+                let assignment = &state.assignment;
+                self.mode = Mode::Edit(Dialog::new(TaskEntry {
+                    task: assignment.task,
+                    provider: assignment.provider.unwrap_or(Provider::ALL[0]),
+                    model: Input::new(assignment.model_name.clone()),
+                    focus: Focus::Provider,
+                    pick: 0,
+                    opened_at_revision: state.revision,
+                }));
+            }
+            Action::Clear => {
+                let state = state?;
+                if state.assignment.provider.is_some() {
+                    self.mode = Mode::ConfirmClear(state.assignment.task, state.revision);
+                } else {
+                    ctx.warn(format!(
+                        "{} has no provider assigned; Enter assigns one.",
+                        state.assignment.task.display_name()
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    fn on_dialog_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Step {
+        let Mode::Edit(dialog) = &mut self.mode else {
+            return Step::Stay(None);
+        };
+        if dialog.is_saving() {
+            return Step::Stay(None);
+        }
+        match keys::lookup(keys::DIALOG, key) {
+            Some(DialogAction::Cancel) => {
+                ctx.inform(format!(
+                    "Cancelled; {} was not changed.",
+                    dialog.content.task.display_name()
+                ));
+                return Step::Close;
+            }
+            Some(DialogAction::Submit) => return Step::Stay(submit(dialog, ctx)),
+            None => {}
+        }
+        let entry = &mut dialog.content;
+        match keys::lookup(DIALOG_BINDINGS, key) {
+            Some(FieldAction::NextField) | Some(FieldAction::PreviousField) => {
+                let forward = keys::lookup(DIALOG_BINDINGS, key) == Some(FieldAction::NextField);
+                entry.focus = match (entry.focus, forward) {
+                    (Focus::Provider, true) | (Focus::Models, false) => Focus::Model,
+                    (Focus::Model, true) | (Focus::Provider, false) => Focus::Models,
+                    (Focus::Models, true) | (Focus::Model, false) => Focus::Provider,
+                };
+                ctx.changed();
+                if entry.focus == Focus::Models {
+                    return Step::Stay(self.fetch_models(ctx));
+                }
+                Step::Stay(None)
+            }
+            Some(direction @ (FieldAction::Up | FieldAction::Down)) => {
+                let down = direction == FieldAction::Down;
+                match entry.focus {
+                    Focus::Provider => {
+                        let index = Provider::ALL
+                            .iter()
+                            .position(|p| *p == entry.provider)
+                            .unwrap_or(0);
+                        let index = if down {
+                            (index + 1).min(Provider::ALL.len() - 1)
+                        } else {
+                            index.saturating_sub(1)
+                        };
+                        if Provider::ALL[index] != entry.provider {
+                            // Another provider's models have other names.
+                            entry.provider = Provider::ALL[index];
+                            entry.model = Input::default();
+                            entry.pick = 0;
+                            dialog.edited();
+                        }
+                    }
+                    Focus::Models => {
+                        if let Some(ModelList::Loaded(models)) = self.models.get(&entry.provider)
+                            && !models.is_empty()
+                        {
+                            entry.pick = if down {
+                                (entry.pick + 1).min(models.len() - 1)
+                            } else {
+                                entry.pick.saturating_sub(1)
+                            };
+                            entry.model = Input::new(models[entry.pick].clone());
+                            dialog.edited();
+                        }
+                    }
+                    Focus::Model => {}
+                }
+                ctx.changed();
+                Step::Stay(None)
+            }
+            None => {
+                if entry.focus == Focus::Model && entry.model.handle_event(event).is_some() {
+                    dialog.edited();
+                    ctx.changed();
+                }
+                Step::Stay(None)
+            }
+        }
+    }
+
+    /// Asks the worker for the dialog's provider's models, unless they
+    /// are known or on their way.
+    fn fetch_models(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        let Mode::Edit(dialog) = &self.mode else {
+            return None;
+        };
+        let provider = dialog.content.provider;
+        if matches!(
+            self.models.get(&provider),
+            Some(ModelList::Loaded(_) | ModelList::Loading(_))
+        ) {
+            return None;
+        }
+        let id = ctx.request_id();
+        self.models.insert(provider, ModelList::Loading(id));
+        Some(Outgoing {
+            id,
+            busy: Busy::Testing(format!("the models of {}", provider.display_name())),
+            work: request::Work::Tasks(Work::ListModels(provider)),
+        })
+    }
+}
+
+/// Checks the dialog's model and sends the save.
+fn submit(dialog: &mut Dialog<TaskEntry>, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    ctx.changed();
+    let entry = &dialog.content;
+    let model = match ModelName::parse(entry.model.value()) {
+        Ok(model) => model,
+        Err(refusal) => {
+            dialog.state = DialogState::Refused(refusal.to_string());
+            return None;
+        }
+    };
+    let (task, provider) = (entry.task, entry.provider);
+    let expected_revision = dialog.expected_revision(entry.opened_at_revision);
+    let id = ctx.request_id();
+    dialog.state = DialogState::Saving(id);
+    Some(Outgoing {
+        id,
+        busy: Busy::Queued(format!("saving {}", task.display_name())),
+        work: request::Work::Tasks(Work::Assign {
+            task,
+            assignment: Some((provider, model)),
+            expected_revision,
+        }),
+    })
+}
+
+/// What a key did to an open dialog.
+enum Step {
+    Stay(Option<Outgoing>),
+    Close,
+}
+
+impl Screen for TasksScreen {
+    fn is_modal(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    fn footer(&self) -> Vec<(String, &'static str)> {
+        match &self.mode {
+            Mode::Browse => keys::footer_entries(BINDINGS),
+            Mode::ConfirmClear(..) => keys::footer_entries(CONFIRM_CLEAR),
+            Mode::Edit(_) => {
+                let mut entries = keys::footer_entries(DIALOG_BINDINGS);
+                entries.extend(keys::footer_entries(keys::DIALOG));
+                entries
+            }
+        }
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let mut dialog = keys::help_lines(DIALOG_BINDINGS);
+        dialog.extend(keys::help_lines(keys::DIALOG));
+        vec![
+            ("Tasks", keys::help_lines(BINDINGS)),
+            ("Task dialog", dialog),
+        ]
+    }
+
+    fn on_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Option<Outgoing> {
+        match &self.mode {
+            Mode::Browse => self.on_browse_key(key, ctx),
+            Mode::ConfirmClear(task, revision) => {
+                let (task, revision) = (*task, *revision);
+                match keys::lookup(CONFIRM_CLEAR, key)? {
+                    ConfirmAction::Yes => {
+                        self.mode = Mode::Browse;
+                        ctx.changed();
+                        Some(Outgoing {
+                            id: ctx.request_id(),
+                            busy: Busy::Queued(format!("clearing {}", task.display_name())),
+                            work: request::Work::Tasks(Work::Assign {
+                                task,
+                                assignment: None,
+                                expected_revision: revision,
+                            }),
+                        })
+                    }
+                    ConfirmAction::No => {
+                        self.mode = Mode::Browse;
+                        ctx.inform(format!("Kept the assignment of {}.", task.display_name()));
+                        None
+                    }
+                }
+            }
+            Mode::Edit(_) => match self.on_dialog_key(key, event, ctx) {
+                Step::Stay(outgoing) => outgoing,
+                Step::Close => {
+                    self.mode = Mode::Browse;
+                    ctx.changed();
+                    None
+                }
+            },
+        }
+    }
+
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
+        let Mode::Edit(dialog) = &mut self.mode else {
+            return false;
+        };
+        if dialog.is_saving() || dialog.content.focus != Focus::Model {
+            return false;
+        }
+        for c in text.trim().chars() {
+            dialog
+                .content
+                .model
+                .handle(tui_input::InputRequest::InsertChar(c));
+        }
+        dialog.edited();
+        ctx.changed();
+        true
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        outcome: Result<request::Done, String>,
+        ctx: &mut Context<'_>,
+    ) {
+        let awaited = matches!(&self.mode, Mode::Edit(dialog) if dialog.awaits(id));
+        let done = match outcome {
+            Ok(request::Done::Tasks(done)) => done,
+            Ok(_) => return,
+            Err(text) => {
+                // A list of models that could not be asked for.
+                for list in self.models.values_mut() {
+                    if *list == ModelList::Loading(id) {
+                        *list = ModelList::Failed(text.clone());
+                    }
+                }
+                if awaited && let Mode::Edit(dialog) = &mut self.mode {
+                    dialog.state = DialogState::Failed(text.clone());
+                }
+                ctx.warn(text);
+                return;
+            }
+        };
+        match done {
+            Done::Saved(state) => {
+                if awaited {
+                    self.mode = Mode::Browse;
+                }
+                let assignment = &state.assignment;
+                let name = assignment.task.display_name();
+                match (assignment.provider, assignment.status) {
+                    (None, _) => ctx.inform(format!("Cleared {name}; it does not run.")),
+                    (Some(provider), TaskStatus::Ready) => ctx.inform(format!(
+                        "{name} runs on {}.",
+                        describe_assignment(provider, &assignment.model_name)
+                    )),
+                    (Some(provider), status) => ctx.warn(format!(
+                        "{name} is set to {}, but {}.",
+                        describe_assignment(provider, &assignment.model_name),
+                        status.blocker(Some(provider)).unwrap_or_default()
+                    )),
+                }
+            }
+            Done::Conflict(state) => match &mut self.mode {
+                Mode::Edit(dialog) if awaited => {
+                    dialog.state = DialogState::Conflict(conflict_of(&state));
+                    ctx.changed();
+                }
+                _ => ctx.warn(format!(
+                    "{} was changed by another admin; nothing was changed.",
+                    state.assignment.task.display_name()
+                )),
+            },
+            Done::Models(provider, result) => {
+                let list = match result {
+                    Ok(models) => ModelList::Loaded(models),
+                    Err(text) => ModelList::Failed(text),
+                };
+                self.models.insert(provider, list);
+                ctx.changed();
+            }
+        }
+    }
+
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+/// "OpenAI gpt-4o", or "OpenAI (its default model)".
+pub fn describe_assignment(provider: Provider, model: &str) -> String {
+    if model.is_empty() {
+        format!("{} (its default model)", provider.display_name())
+    } else {
+        format!("{} {}", provider.display_name(), printable(model))
+    }
+}
+
+/// The notice of another admin's change to a task.
+fn conflict_of(state: &TaskState) -> Conflict {
+    let assignment = &state.assignment;
+    Conflict {
+        revision: state.revision,
+        subject: assignment.task.display_name().to_owned(),
+        changed_by: state.changed_by.clone(),
+        changed_at: state.changed_at,
+        now: match assignment.provider {
+            Some(provider) => format!(
+                "it runs on {} now",
+                assignment_text(provider, &printable(&assignment.model_name))
+            ),
+            None => "it is unassigned now".to_owned(),
+        },
+    }
+}
