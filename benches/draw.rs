@@ -65,7 +65,18 @@ fn screens() -> Vec<(&'static str, App)> {
         true,
     );
     press(&mut help, KeyCode::Char('?'));
-    vec![("main", main), ("key dialog", dialog), ("help", help)]
+    let mut tasks = App::new(
+        "SQLite /var/lib/llm-settings/settings.db".into(),
+        providers(),
+        true,
+    );
+    press(&mut tasks, KeyCode::Tab);
+    vec![
+        ("main", main),
+        ("key dialog", dialog),
+        ("help", help),
+        ("tasks", tasks),
+    ]
 }
 
 fn draw(c: &mut Criterion) {

@@ -222,12 +222,8 @@ fn the_command_prints_json_and_exits_by_outcome() {
     let ok = TestServer::start(Answer::Status(200, "{}".into()));
     let db = TestDb::sqlite();
     let sandbox = Sandbox::new(&db.url);
-    sandbox
-        .run(&["providers", "set", "anthropic"], KEY.as_bytes())
-        .json();
-    sandbox
-        .run(&["providers", "base-url", "anthropic", &ok.base_url()], b"")
-        .json();
+    sandbox.set_key("anthropic", KEY);
+    sandbox.set_base_url("anthropic", &ok.base_url());
     let value = sandbox
         .run(&["providers", "test", "anthropic", "--json"], b"")
         .json();
@@ -242,12 +238,7 @@ fn the_command_prints_json_and_exits_by_outcome() {
     assert!(value["latency_ms"].is_u64());
 
     let refused = TestServer::start(Answer::Status(401, "{}".into()));
-    sandbox
-        .run(
-            &["providers", "base-url", "anthropic", &refused.base_url()],
-            b"",
-        )
-        .json();
+    sandbox.set_base_url("anthropic", &refused.base_url());
     let run = sandbox.run(&["providers", "test", "anthropic"], b"");
     assert_eq!(run.code(), 1);
     assert!(

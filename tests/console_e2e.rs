@@ -124,8 +124,13 @@ fn set_replace_toggle_delete_and_quit() {
             "the key was written to the terminal"
         );
     }
-    // The terminal is left as it was found: main screen, cursor shown,
-    // bracketed paste off.
+    assert_restored(&term);
+}
+
+/// The terminal is left as it was found: main screen, cursor shown,
+/// bracketed paste off.
+fn assert_restored(term: &PtySession) {
+    let output = term.output();
     let screen = term.screen();
     assert!(
         !screen.screen().alternate_screen(),
@@ -137,6 +142,65 @@ fn set_replace_toggle_delete_and_quit() {
         .rfind("\x1b[?2004l")
         .expect("bracketed paste turned off");
     assert!(last_paste_off > text.rfind("\x1b[?2004h").unwrap());
+}
+
+#[test]
+fn tabs_switch_and_a_task_is_assigned_from_the_providers_list_then_cleared() {
+    use common::http::{Answer, TestServer};
+    use llm_settings::Task;
+    let server = TestServer::start(Answer::Status(
+        200,
+        r#"{"data":[{"id":"gpt-4.1"},{"id":"gpt-4o"},{"id":"gpt-4o-mini"}]}"#.into(),
+    ));
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let openai = "sk-proj-TABStabsTABStabs000000001111";
+    sandbox.set_key("openai", openai);
+    sandbox.set_base_url("openai", &server.base_url());
+    let mut term = console(&sandbox);
+    term.wait_for("[1 Providers]");
+    term.send(b"\t");
+    term.wait_for("[2 Tasks]");
+    term.wait_for("Tasks: 9 will not run");
+    term.send(b"\x1b[Z"); // Shift-Tab
+    term.wait_for("[1 Providers]");
+    term.send(b"2");
+    term.wait_for("[2 Tasks]");
+
+    // Vision: OpenAI, then its list of models, the second of them.
+    term.send(DOWN);
+    term.send(ENTER);
+    term.wait_for("Provider");
+    term.send(b"\t");
+    term.send(b"\t");
+    term.wait_for("3 models of OpenAI");
+    let request = server.next_request();
+    assert_eq!(request.target, "/v1/models");
+    term.send(DOWN);
+    term.send(DOWN);
+    term.wait_for("> gpt-4o ");
+    term.send(ENTER);
+    term.wait_for("Vision / chart reading runs on OpenAI gpt-4o.");
+    let assignment = open(&db, &sandbox).task(Task::Vision).unwrap();
+    assert_eq!(assignment.provider, Some(Provider::OpenAi));
+    assert_eq!(assignment.model_name, "gpt-4o");
+    term.wait_for("Tasks: 8 will not run");
+
+    term.send(b"x");
+    term.wait_for("Clear Vision / chart reading (OpenAI gpt-4o)?");
+    term.send(b"y");
+    term.wait_for("Cleared Vision / chart reading; it does not run.");
+    assert_eq!(
+        open(&db, &sandbox).task(Task::Vision).unwrap().provider,
+        None
+    );
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    assert!(
+        !contains(&term.output(), openai),
+        "the key reached the terminal"
+    );
+    assert_restored(&term);
 }
 
 #[test]
@@ -193,12 +257,7 @@ fn the_console_stays_responsive_while_a_test_waits_for_a_silent_server() {
             b"sk-proj-SILENTsilent000000000000",
         )
         .json();
-    sandbox
-        .run(
-            &["providers", "base-url", "openai", &server.base_url()],
-            b"",
-        )
-        .json();
+    sandbox.set_base_url("openai", &server.base_url());
     let mut term = console(&sandbox);
     term.wait_for("Ollama");
     term.send(b"t");

@@ -570,3 +570,62 @@ fn t_tests_the_selected_provider_and_keys_work_while_it_runs() {
     ));
     assert_eq!(app.busy(), None, "a finished test still shows as under way");
 }
+
+#[test]
+fn tab_shift_tab_and_digits_switch_tabs_and_each_keeps_its_state() {
+    use llm_settings::console::tab::Tab;
+    let mut app = app();
+    app.update(key(KeyCode::Down));
+    assert!(app.update(key(KeyCode::Tab)).is_none());
+    assert_eq!(app.tab, Tab::Tasks);
+    assert!(app.take_dirty());
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.tab, Tab::Providers, "after the last tab, the first");
+    app.update(key(KeyCode::BackTab));
+    assert_eq!(app.tab, Tab::Tasks);
+    app.update(key(KeyCode::Char('1')));
+    assert_eq!(app.tab, Tab::Providers);
+    assert_eq!(app.screens.providers.selected, 1, "a tab is as it was left");
+    app.update(key(KeyCode::Char('2')));
+    assert_eq!(app.tab, Tab::Tasks);
+    app.take_dirty();
+    // The same digit again, and a digit with no tab, draw nothing.
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::Char('7')));
+    assert!(!app.take_dirty());
+    assert_eq!(app.tab, Tab::Tasks);
+
+    // In a dialog, Tab and digits are the dialog's: the key is typed.
+    app.update(key(KeyCode::Char('1')));
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "sk-12");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.tab, Tab::Providers);
+    let Mode::EditKey(dialog) = mode(&app) else {
+        panic!()
+    };
+    assert_eq!(dialog.content.field.len(), 5);
+}
+
+#[test]
+fn the_footer_and_help_come_from_the_current_tab() {
+    use llm_settings::console::ui;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let draw = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|frame| ui::render(app, frame)).unwrap();
+        terminal.backend().to_string()
+    };
+    let mut app = app();
+    let providers = draw(&app);
+    assert!(providers.contains("t test") && !providers.contains("x clear"));
+    app.update(key(KeyCode::Tab));
+    let tasks = draw(&app);
+    assert!(tasks.contains("x clear") && !tasks.contains("t test"));
+    app.update(key(KeyCode::Char('?')));
+    let help = draw(&app);
+    assert!(help.contains("unassign the selected task"), "{help}");
+    assert!(!help.contains("test the selected provider"), "{help}");
+    assert!(help.contains("Everywhere"));
+}

@@ -33,9 +33,7 @@ fn set_up(sandbox: &Sandbox) {
         ("gemini", GEMINI),
         ("openrouter", OPENROUTER),
     ] {
-        sandbox
-            .run(&["providers", "set", provider], key.as_bytes())
-            .json();
+        sandbox.set_key(provider, key);
     }
     sandbox
         .run(&["providers", "deactivate", "anthropic"], b"")
@@ -62,12 +60,7 @@ fn set_up(sandbox: &Sandbox) {
             b"",
         )
         .json();
-    sandbox
-        .run(
-            &["providers", "base-url", "ollama", "http://127.0.0.1:11435"],
-            b"",
-        )
-        .json();
+    sandbox.set_base_url("ollama", "http://127.0.0.1:11435");
 }
 
 fn run_and_dump(sandbox: &Sandbox, extra: &[&str]) -> (common::Run, Option<String>) {

@@ -24,9 +24,7 @@ fn the_default_key_file_is_created_on_first_use_and_used_after() {
             let sandbox = Sandbox::new(&db.url);
             let key_file = sandbox.default_key_file();
             assert!(!key_file.exists());
-            sandbox
-                .run(&["providers", "set", "openai"], KEY.as_bytes())
-                .json();
+            sandbox.set_key("openai", KEY);
             assert_eq!(mode(&key_file), 0o600);
             assert_eq!(mode(key_file.parent().unwrap()), 0o700);
             let text = std::fs::read_to_string(&key_file).unwrap();
@@ -48,9 +46,7 @@ fn the_default_key_file_is_created_on_first_use_and_used_after() {
 fn the_default_sqlite_database_is_private() {
     let mut sandbox = Sandbox::new("unused");
     sandbox.remove_env("DATABASE_URL");
-    sandbox
-        .run(&["providers", "set", "openai"], KEY.as_bytes())
-        .json();
+    sandbox.set_key("openai", KEY);
     let db = sandbox.home.path().join("data/llm-settings/settings.db");
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(db.parent().unwrap()), 0o700);
@@ -62,9 +58,7 @@ fn values_present_but_no_key_found_is_refused_and_creates_nothing() {
         "values_present_but_no_key_found_is_refused_and_creates_nothing",
         |db| {
             let sandbox = Sandbox::new(&db.url);
-            sandbox
-                .run(&["providers", "set", "openai"], KEY.as_bytes())
-                .json();
+            sandbox.set_key("openai", KEY);
             let key_file = sandbox.default_key_file();
             std::fs::remove_file(&key_file).unwrap();
 
@@ -101,9 +95,7 @@ fn the_key_from_the_environment_from_a_file_and_their_order() {
             let dir = sandbox.home.path().to_owned();
             let env_key = MasterKey::generate().unwrap();
             sandbox.set_env("LLM_SETTINGS_MASTER_KEY", env_key.to_base64().as_str());
-            sandbox
-                .run(&["providers", "set", "openai"], KEY.as_bytes())
-                .json();
+            sandbox.set_key("openai", KEY);
             assert!(
                 !sandbox.default_key_file().exists(),
                 "the environment's key was used"

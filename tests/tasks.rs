@@ -381,9 +381,7 @@ fn the_command_line_sets_clears_and_refuses_with_the_contracts_messages() {
                 run.stderr(),
                 "warning: vision will not run until OpenAI has a key (status no_key)\n"
             );
-            sandbox
-                .run(&["providers", "set", "openai"], OPENAI_KEY.as_bytes())
-                .json();
+            sandbox.set_key("openai", OPENAI_KEY);
             let run = sandbox.run(&["tasks", "set", "news_analysis", "openai"], b"");
             assert_eq!(run.json()["model_name"], "");
             assert_eq!(run.json()["status"], "ready");
@@ -466,12 +464,8 @@ fn exec_with_a_task_hands_over_only_that_tasks_provider() {
         "exec_with_a_task_hands_over_only_that_tasks_provider",
         |db| {
             let mut sandbox = Sandbox::new(&db.url);
-            sandbox
-                .run(&["providers", "set", "openai"], OPENAI_KEY.as_bytes())
-                .json();
-            sandbox
-                .run(&["providers", "set", "anthropic"], ANTHROPIC_KEY.as_bytes())
-                .json();
+            sandbox.set_key("openai", OPENAI_KEY);
+            sandbox.set_key("anthropic", ANTHROPIC_KEY);
             sandbox
                 .run(
                     &[
@@ -500,12 +494,7 @@ fn exec_with_a_task_hands_over_only_that_tasks_provider() {
             sandbox.set_env("LLM_TASK_MODEL", "stale");
 
             let run = sandbox.run(&["exec", "--task", "vision", "--", "env"], b"");
-            let env: BTreeMap<String, String> = run
-                .json_or_text()
-                .lines()
-                .filter_map(|line| line.split_once('='))
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .collect();
+            let env = common::environment_of(&run.json_or_text());
             let relevant: BTreeMap<&str, &str> = env
                 .iter()
                 .filter(|(name, _)| {
@@ -582,15 +571,8 @@ fn a_providers_models_are_listed_with_its_stored_key() {
         200,
         r#"{"object":"list","data":[{"id":"gpt-4o-mini"},{"id":"gpt-4o"},{"id":"bad id"}]}"#.into(),
     ));
-    sandbox
-        .run(&["providers", "set", "openai"], OPENAI_KEY.as_bytes())
-        .json();
-    sandbox
-        .run(
-            &["providers", "base-url", "openai", &server.base_url()],
-            b"",
-        )
-        .json();
+    sandbox.set_key("openai", OPENAI_KEY);
+    sandbox.set_base_url("openai", &server.base_url());
 
     let run = sandbox.run(&["providers", "models", "openai", "--json"], b"");
     assert_eq!(run.json(), json!(["gpt-4o", "gpt-4o-mini"]));
@@ -618,15 +600,8 @@ fn a_providers_models_are_listed_with_its_stored_key() {
         ("openrouter", "sk-or-v1-MODELSmodels", "/api/v1/models"),
         ("ollama", "proxy-token-models", "/api/tags"),
     ] {
-        sandbox
-            .run(&["providers", "set", provider], key.as_bytes())
-            .json();
-        sandbox
-            .run(
-                &["providers", "base-url", provider, &server.base_url()],
-                b"",
-            )
-            .json();
+        sandbox.set_key(provider, key);
+        sandbox.set_base_url(provider, &server.base_url());
         // The answer is OpenAI's shape: only the request is checked here.
         sandbox.run(&["providers", "models", provider, "--json"], b"");
         let request = server.next_request();
@@ -641,12 +616,7 @@ fn a_providers_models_are_listed_with_its_stored_key() {
         401,
         r#"{"error":{"message":"Incorrect API key"}}"#.into(),
     ));
-    sandbox
-        .run(
-            &["providers", "base-url", "openai", &refused.base_url()],
-            b"",
-        )
-        .json();
+    sandbox.set_base_url("openai", &refused.base_url());
     let run = sandbox.run(&["providers", "models", "openai", "--json"], b"");
     assert_eq!(run.code(), 1);
     assert!(

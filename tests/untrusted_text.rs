@@ -90,9 +90,7 @@ fn the_running_console_exposes_no_key_and_dumps_no_core() {
     const KEY: &str = "sk-ant-api03-PROCprocPROC0123456789-zz";
     let db = TestDb::sqlite();
     let sandbox = Sandbox::new(&db.url);
-    sandbox
-        .run(&["providers", "set", "anthropic"], KEY.as_bytes())
-        .json();
+    sandbox.set_key("anthropic", KEY);
     let mut command = sandbox.command(&[]);
     command.env("TERM", "xterm-256color");
     let mut term = PtySession::spawn(command, 80, 24);

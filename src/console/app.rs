@@ -198,27 +198,40 @@ impl App {
     }
 
     /// What the status line shows as under way: the oldest request queued
-    /// on the worker, else the connection tests still running.
+    /// on the worker, else what runs on threads of its own (the connection
+    /// tests together).
     pub fn busy(&self) -> Option<String> {
-        if let Some(queued) = self
+        let mut queued = self
             .pending
             .values()
-            .find_map(|pending| match &pending.busy {
+            .filter_map(|pending| match &pending.busy {
                 Busy::Queued(text) => Some(text.clone()),
-                Busy::Testing(_) => None,
-            })
-        {
-            return Some(queued);
+                _ => None,
+            });
+        if let Some(first) = queued.next() {
+            return Some(first);
         }
+        let mut under_way = Vec::new();
         let testing: Vec<&str> = self
             .pending
             .values()
             .filter_map(|pending| match &pending.busy {
                 Busy::Testing(subject) => Some(subject.as_str()),
-                Busy::Queued(_) => None,
+                _ => None,
             })
             .collect();
-        (!testing.is_empty()).then(|| format!("testing {}", testing.join(", ")))
+        if !testing.is_empty() {
+            under_way.push(format!("testing {}", testing.join(", ")));
+        }
+        under_way.extend(
+            self.pending
+                .values()
+                .filter_map(|pending| match &pending.busy {
+                    Busy::Background(text) => Some(text.clone()),
+                    _ => None,
+                }),
+        );
+        (!under_way.is_empty()).then(|| under_way.join("; "))
     }
 
     /// Applies one event; returns the work for the worker, if any.

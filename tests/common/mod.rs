@@ -346,6 +346,18 @@ impl Sandbox {
         command
     }
 
+    /// Stores `key` for `provider` through the binary; panics if refused.
+    pub fn set_key(&self, provider: &str, key: &str) -> serde_json::Value {
+        self.run(&["providers", "set", provider], key.as_bytes())
+            .json()
+    }
+
+    /// Sets `provider`'s base URL through the binary; panics if refused.
+    pub fn set_base_url(&self, provider: &str, url: &str) -> serde_json::Value {
+        self.run(&["providers", "base-url", provider, url], b"")
+            .json()
+    }
+
     /// Runs the binary with `stdin` piped in.
     pub fn run(&self, args: &[&str], stdin: &[u8]) -> Run {
         let mut child = self
@@ -390,6 +402,14 @@ impl Run {
         serde_json::from_str(&self.stdout())
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout()))
     }
+}
+
+/// The variables of an `env` dump, by name.
+pub fn environment_of(dump: &str) -> std::collections::BTreeMap<String, String> {
+    dump.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
 }
 
 /// A provider's state as the console shows it: configured when `hint` is

@@ -67,8 +67,10 @@ pub struct Outgoing {
 pub enum Busy {
     /// Queued behind the worker's other work: "saving the key of OpenAI".
     Queued(String),
-    /// Running on a thread of its own (a connection test): its subject.
+    /// A connection test, on a thread of its own: its subject.
     Testing(String),
+    /// Other work on a thread of its own: "asking OpenAI for its models".
+    Background(String),
 }
 
 /// What a screen may touch besides itself while it handles an event.

@@ -139,8 +139,9 @@ pub struct TaskEntry {
     pub provider: Provider,
     pub model: Input,
     pub focus: Focus,
-    /// The model picked in the provider's list.
-    pub pick: usize,
+    /// The model picked in the provider's list: none until ↑ or ↓ picks
+    /// one, unless the model typed is in it.
+    pub pick: Option<usize>,
     /// The task's revision when the dialog opened.
     pub opened_at_revision: i64,
 }
@@ -191,7 +192,7 @@ impl TasksScreen {
                     provider: assignment.provider.unwrap_or(Provider::ALL[0]),
                     model: Input::new(assignment.model_name.clone()),
                     focus: Focus::Provider,
-                    pick: 0,
+                    pick: None,
                     opened_at_revision: state.revision,
                 }));
             }
@@ -265,7 +266,7 @@ impl TasksScreen {
                             // Another provider's models have other names.
                             entry.provider = Provider::ALL[index];
                             entry.model = Input::default();
-                            entry.pick = 0;
+                            entry.pick = None;
                             dialog.edited();
                         }
                     }
@@ -273,12 +274,16 @@ impl TasksScreen {
                         if let Some(ModelList::Loaded(models)) = self.models.get(&entry.provider)
                             && !models.is_empty()
                         {
-                            entry.pick = if down {
-                                (entry.pick + 1).min(models.len() - 1)
-                            } else {
-                                entry.pick.saturating_sub(1)
+                            let current = entry
+                                .pick
+                                .or_else(|| models.iter().position(|m| m == entry.model.value()));
+                            let pick = match current {
+                                None => 0,
+                                Some(pick) if down => (pick + 1).min(models.len() - 1),
+                                Some(pick) => pick.saturating_sub(1),
                             };
-                            entry.model = Input::new(models[entry.pick].clone());
+                            entry.pick = Some(pick);
+                            entry.model = Input::new(models[pick].clone());
                             dialog.edited();
                         }
                     }
@@ -314,7 +319,7 @@ impl TasksScreen {
         self.models.insert(provider, ModelList::Loading(id));
         Some(Outgoing {
             id,
-            busy: Busy::Testing(format!("the models of {}", provider.display_name())),
+            busy: Busy::Background(format!("asking {} for its models", provider.display_name())),
             work: request::Work::Tasks(Work::ListModels(provider)),
         })
     }

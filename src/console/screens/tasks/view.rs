@@ -242,7 +242,7 @@ fn render_models(
     let heading = if focused { "▸ " } else { "  " };
     let lines = match screen.models.get(&entry.provider) {
         None => vec![Line::styled(
-            format!("{heading}Tab again lists the models {name} offers."),
+            format!("{heading}Tab here to list {name}'s models."),
             theme.dim(),
         )],
         Some(ModelList::Loading(_)) => vec![Line::styled(
@@ -262,10 +262,15 @@ fn render_models(
                 format!("{heading}{} models of {name} (↑↓):", models.len()),
                 if focused { theme.title() } else { theme.dim() },
             )];
+            // The model typed, if it is one of the list, else the one picked.
+            let marked = models
+                .iter()
+                .position(|model| model == entry.model.value())
+                .or(entry.pick);
             let room = usize::from(area.height.saturating_sub(1)).max(1);
-            let first = (entry.pick + 1).saturating_sub(room);
+            let first = (marked.unwrap_or(0) + 1).saturating_sub(room);
             for (index, model) in models.iter().enumerate().skip(first).take(room) {
-                let picked = focused && index == entry.pick;
+                let picked = marked == Some(index);
                 let text = format!("{}{}", if picked { "> " } else { "  " }, printable(model));
                 lines.push(if picked {
                     Line::styled(text, theme.selected())
