@@ -58,6 +58,7 @@ pub mod error;
 pub mod exec;
 pub mod group;
 pub mod hardening;
+pub mod history;
 pub mod paths;
 pub mod prompt;
 pub mod provider;

@@ -53,3 +53,33 @@ fn a_save_in_one_console_appears_in_the_other_and_a_stale_save_is_refused() {
         assert_eq!(term.wait_exit(), 0);
     }
 }
+
+#[test]
+fn another_admins_task_change_appears_on_the_tasks_tab_and_a_stale_edit_is_caught() {
+    let db = TestDb::sqlite();
+    let mut sandbox = Sandbox::new(&db.url);
+    sandbox.set_key("openai", "sk-proj-ALICEaliceALICEalice-1111");
+    let mut alice = console(&sandbox, "alice");
+    alice.wait_for("Ollama");
+    alice.send(b"2");
+    alice.wait_for("Tasks: 9 will not run");
+    // Alice opens Vision's dialog; then Bob, on the command line, assigns it.
+    alice.send(b"\x1b[B\r");
+    alice.wait_for("Provider");
+    sandbox.set_env("USER", "bob");
+    sandbox
+        .run(&["tasks", "set", "vision", "openai", "gpt-4o"], b"")
+        .json();
+    alice.wait_for("bob set vision to openai gpt-4o");
+    alice.wait_for("Tasks: 8 will not run");
+    // Alice's edit was based on the task before Bob's change.
+    alice.send(b"\x1b[B\r"); // Gemini
+    alice.wait_for("Vision / chart reading was changed by bob");
+    alice.wait_for("it runs on openai gpt-4o now");
+    alice.send(b"\r");
+    alice.wait_for("Vision / chart reading is set to Google Gemini");
+    let list = sandbox.run(&["tasks", "list", "--json"], b"").json();
+    assert_eq!(list[1]["provider"], "gemini");
+    alice.send(b"q");
+    assert_eq!(alice.wait_exit(), 0);
+}

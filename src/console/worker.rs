@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
 use super::screens::{providers, tasks};
 use crate::error::Error;
-use crate::provider::Provider;
+use crate::history::HistoryEntry;
 use crate::sanitize::one_line;
 use crate::settings::{OpenOptions, Settings};
 
@@ -86,23 +86,6 @@ pub fn spawn<M: Send + 'static>(
                 }
             }
         })
-}
-
-/// An audit entry as a phrase: "set the key of OpenAI".
-fn describe_change(action: &str, provider: Option<&str>) -> String {
-    let name = provider
-        .and_then(|id| id.parse::<Provider>().ok())
-        .map(Provider::display_name)
-        .unwrap_or("every provider");
-    match action {
-        "set" => format!("set the key of {name}"),
-        "delete" => format!("deleted the key of {name}"),
-        "activate" => format!("activated {name}"),
-        "deactivate" => format!("deactivated {name}"),
-        "base-url" | "base-url-reset" => format!("changed the base URL of {name}"),
-        "rotate-key" => "rotated the master key".to_owned(),
-        other => format!("changed {name} ({other})"),
-    }
 }
 
 /// Every group as it is now. A task's status depends on its provider, so
@@ -219,14 +202,10 @@ impl Worker {
         let changes = settings.changes_since(seen)?;
         let refreshed = read_every_group(settings)?;
         self.seen = Some(marker);
-        let Some(last) = changes.last() else {
+        let Some(last) = changes.last().cloned().map(HistoryEntry::from) else {
             return Ok(None);
         };
-        let mut text = format!(
-            "{} {}",
-            last.actor,
-            describe_change(&last.action, last.subject.as_deref())
-        );
+        let mut text = format!("{} {}", last.actor, last.describe());
         if changes.len() > 1 {
             text.push_str(&format!(" (and {} more changes)", changes.len() - 1));
         }

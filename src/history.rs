@@ -1,0 +1,194 @@
+//! The history of changes: an audit entry as a typed value, and as the phrase people read ("alice set vision to openai gpt-4o").
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::group::Group;
+use crate::provider::Provider;
+use crate::sanitize::printable;
+use crate::store::AuditRow;
+
+/// One change, as the history shows it and `--json` prints it:
+/// `{"id": 42, "at": "2026-12-01T06:21:00Z", "actor": "alice from 203.0.113.7",
+/// "group": "risk", "action": "set", "subject": "max_drawdown_pct", "old": "10", "new": "5"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    #[serde(serialize_with = "utc")]
+    pub at: NaiveDateTime,
+    pub actor: String,
+    /// The group's id; a row written around llm-settings may hold another.
+    pub group: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+fn utc<S: serde::Serializer>(at: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+impl From<AuditRow> for HistoryEntry {
+    /// Text read from the database is untrusted: it is made printable here,
+    /// once, for every front end.
+    fn from(row: AuditRow) -> Self {
+        let clean = |text: Option<String>| text.as_deref().map(printable);
+        HistoryEntry {
+            id: row.id,
+            at: row.at,
+            actor: printable(&row.actor),
+            group: printable(&row.group_name),
+            action: printable(&row.action),
+            subject: clean(row.subject),
+            old: clean(row.old_value),
+            new: clean(row.new_value),
+        }
+    }
+}
+
+impl HistoryEntry {
+    /// The group, when it is one llm-settings knows.
+    pub fn group(&self) -> Option<Group> {
+        self.group.parse().ok()
+    }
+
+    /// What was done, as a phrase after the actor's name: "set the key of
+    /// OpenAI: sk-...1111 -> sk-...2222", "changed risk.max_drawdown_pct:
+    /// 10 -> 5". A secret shows only as its hint: that is all the trail holds.
+    pub fn describe(&self) -> String {
+        let value = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".to_owned());
+        let change = format!("{} -> {}", value(&self.old), value(&self.new));
+        let subject = self.subject.as_deref().unwrap_or("");
+        match (self.group(), self.action.as_str()) {
+            (Some(Group::Providers), action) => {
+                let name = subject
+                    .parse::<Provider>()
+                    .map_or(subject, |provider| provider.display_name());
+                match action {
+                    "set" => format!("set the key of {name}: {change}"),
+                    "delete" => format!("deleted the key of {name} ({})", value(&self.old)),
+                    "activate" => format!("activated {name}"),
+                    "deactivate" => format!("deactivated {name}"),
+                    "base-url" => format!("changed the base URL of {name}: {change}"),
+                    "base-url-reset" => format!("reset the base URL of {name} to the default"),
+                    // A rotation recorded by the first release, with the providers.
+                    "rotate-key" => format!("rotated the master key: {change}"),
+                    other => format!("changed {name} ({other}): {change}"),
+                }
+            }
+            (Some(Group::Tasks), "set") => {
+                format!("set {} to {}", subject, value(&self.new))
+            }
+            (Some(Group::Tasks), "clear") => {
+                format!("cleared {} (it ran on {})", subject, value(&self.old))
+            }
+            (Some(Group::MasterKey), _) => format!("rotated the master key: {change}"),
+            _ if self.subject.is_some() => format!("changed {}.{subject}: {change}", self.group),
+            _ => format!("changed {} ({}): {change}", self.group, self.action),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(
+        group: &str,
+        action: &str,
+        subject: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> HistoryEntry {
+        HistoryEntry {
+            id: 42,
+            at: chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .unwrap()
+                .and_hms_opt(6, 21, 0)
+                .unwrap(),
+            actor: "alice from 203.0.113.7".into(),
+            group: group.into(),
+            action: action.into(),
+            subject: subject.map(str::to_owned),
+            old: old.map(str::to_owned),
+            new: new.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn json_shape_matches_the_contract() {
+        let risk = entry(
+            "risk",
+            "set",
+            Some("max_drawdown_pct"),
+            Some("10"),
+            Some("5"),
+        );
+        assert_eq!(
+            serde_json::to_string(&risk).unwrap(),
+            r#"{"id":42,"at":"2026-12-01T06:21:00Z","actor":"alice from 203.0.113.7","group":"risk","action":"set","subject":"max_drawdown_pct","old":"10","new":"5"}"#
+        );
+    }
+
+    #[test]
+    fn phrases() {
+        let cases = [
+            (
+                entry(
+                    "risk",
+                    "set",
+                    Some("max_drawdown_pct"),
+                    Some("10"),
+                    Some("5"),
+                ),
+                "changed risk.max_drawdown_pct: 10 -> 5",
+            ),
+            (
+                entry("providers", "set", Some("openai"), None, Some("sk-...2222")),
+                "set the key of OpenAI: none -> sk-...2222",
+            ),
+            (
+                entry(
+                    "providers",
+                    "delete",
+                    Some("openai"),
+                    Some("sk-...2222"),
+                    None,
+                ),
+                "deleted the key of OpenAI (sk-...2222)",
+            ),
+            (
+                entry(
+                    "providers",
+                    "deactivate",
+                    Some("gemini"),
+                    Some("true"),
+                    Some("false"),
+                ),
+                "deactivated Google Gemini",
+            ),
+            (
+                entry("tasks", "set", Some("vision"), None, Some("openai gpt-4o")),
+                "set vision to openai gpt-4o",
+            ),
+            (
+                entry(
+                    "tasks",
+                    "clear",
+                    Some("vision"),
+                    Some("openai gpt-4o"),
+                    None,
+                ),
+                "cleared vision (it ran on openai gpt-4o)",
+            ),
+            (
+                entry("master_key", "rotate-key", None, Some("0123"), Some("4567")),
+                "rotated the master key: 0123 -> 4567",
+            ),
+        ];
+        for (entry, phrase) in cases {
+            assert_eq!(entry.describe(), phrase);
+        }
+    }
+}
