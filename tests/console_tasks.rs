@@ -429,7 +429,7 @@ fn deleting_or_deactivating_a_provider_names_the_tasks_that_stop() {
     }));
     assert_eq!(
         app.message.as_ref().unwrap().text,
-        "Deleted the key of OpenAI; market_analysis, post_trade_analysis will not run until it has a key again."
+        "Deleted the key of OpenAI; 2 tasks will not run: market_analysis, post_trade_analysis."
     );
 
     // Space on an active provider that tasks use asks first.

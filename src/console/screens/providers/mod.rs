@@ -185,15 +185,17 @@ pub fn tasks_on(data: &Data, provider: Provider) -> Vec<Task> {
         .collect()
 }
 
-/// ", vision and news_analysis will not run until it has a key again", or
-/// nothing when no task uses `provider`.
-fn tasks_stop(data: &Data, provider: Provider, until: &str) -> String {
+/// "; 2 tasks will not run: vision, news_analysis", or nothing when no
+/// task uses `provider`. The names come last: a narrow status line cuts
+/// them, not what they mean.
+fn tasks_stop(data: &Data, provider: Provider) -> String {
     let tasks = tasks_on(data, provider);
-    if tasks.is_empty() {
-        return String::new();
-    }
     let ids: Vec<&str> = tasks.iter().map(|task| task.id()).collect();
-    format!("; {} will not run until it {until}", ids.join(", "))
+    match ids.len() {
+        0 => String::new(),
+        1 => format!("; 1 task will not run: {}", ids[0]),
+        n => format!("; {n} tasks will not run: {}", ids.join(", ")),
+    }
 }
 
 fn state_of(data: &Data, provider: Provider) -> Option<&ProviderState> {
@@ -577,7 +579,7 @@ impl Screen for ProvidersScreen {
                 let stop = if provider.key_optional() {
                     String::new()
                 } else {
-                    tasks_stop(ctx.data, provider, "has a key again")
+                    tasks_stop(ctx.data, provider)
                 };
                 ctx.inform(format!(
                     "Deleted the key of {}{stop}.",
@@ -588,7 +590,7 @@ impl Screen for ProvidersScreen {
                 let stop = if active {
                     String::new()
                 } else {
-                    tasks_stop(ctx.data, provider, "is active again")
+                    tasks_stop(ctx.data, provider)
                 };
                 ctx.inform(format!(
                     "{} is now {}{stop}.",
