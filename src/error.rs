@@ -6,7 +6,8 @@
 
 use crate::api_key::KeyRefusal;
 use crate::base_url::InvalidBaseUrl;
-use crate::group::InvalidGroup;
+use crate::fields::InvalidValue;
+use crate::group::{Group, InvalidGroup};
 use crate::provider::{InvalidProvider, Provider};
 use crate::secret::{KeyId, KeyOrigin, MasterKeyError, OpenError, SecretSlot};
 use crate::store::{DatabaseUrlError, StoreError};
@@ -57,6 +58,17 @@ pub enum Error {
     #[error(transparent)]
     InvalidTask(#[from] InvalidTask),
     #[error(transparent)]
+    InvalidValue(#[from] InvalidValue),
+    #[error(
+        "{group}.{field} holds {found} in the database, which is not {allowed}; set it again or reset it ({group} reset {field})"
+    )]
+    BadRow {
+        group: Group,
+        field: &'static str,
+        found: String,
+        allowed: String,
+    },
+    #[error(transparent)]
     InvalidModelName(#[from] InvalidModelName),
     #[error("{}", .status.reason(*.task, *.provider).unwrap_or_default())]
     TaskNotReady {
@@ -76,6 +88,7 @@ impl Error {
             | Error::KeyRefused(_)
             | Error::InvalidBaseUrl(_)
             | Error::InvalidTask(_)
+            | Error::InvalidValue(_)
             | Error::InvalidModelName(_)
             | Error::DatabaseUrl(_) => 2,
             _ => 1,

@@ -61,7 +61,7 @@ fn key(app: &mut App, code: KeyCode) -> Option<RequestId> {
 
 /// The worker's answer to request `id`.
 fn answer(app: &mut App, id: RequestId, outcome: Result<providers::Done, &str>) {
-    app.update(Event::Worker(WorkerEvent::Answer {
+    app.update(Event::worker(WorkerEvent::Answer {
         id,
         outcome: outcome.map(Done::Providers).map_err(str::to_owned),
         refreshed: Refreshed::default(),

@@ -94,8 +94,8 @@ fn tasks() -> Vec<TaskState> {
 /// The console on the Tasks tab.
 fn app() -> App {
     let data = Data {
-        providers: providers(),
         tasks: tasks(),
+        ..Data::with_providers(providers())
     };
     let mut app = App::with_data(
         "SQLite /var/lib/llm-settings/settings.db".into(),
@@ -120,7 +120,7 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn answer(app: &mut App, id: RequestId, outcome: Result<tasks::Done, &str>) {
-    app.update(Event::Worker(WorkerEvent::Answer {
+    app.update(Event::worker(WorkerEvent::Answer {
         id,
         outcome: outcome.map(Done::Tasks).map_err(str::to_owned),
         refreshed: Refreshed::default(),
@@ -422,7 +422,7 @@ fn deleting_or_deactivating_a_provider_names_the_tasks_that_stop() {
     let Some(Request { id, .. }) = press(&mut app, KeyCode::Char('y')) else {
         panic!()
     };
-    app.update(Event::Worker(WorkerEvent::Answer {
+    app.update(Event::worker(WorkerEvent::Answer {
         id,
         outcome: Ok(Done::Providers(providers::Done::Deleted(Provider::OpenAi))),
         refreshed: Refreshed::default(),
@@ -498,8 +498,8 @@ fn text_from_the_database_is_drawn_without_control_characters() {
     data_tasks[0].assignment.model_name = "gpt\x1b]0;owned\x07-4o".into();
     data_tasks[0].changed_by = Some("mallory\x1b[2J".into());
     let data = Data {
-        providers: providers(),
         tasks: data_tasks,
+        ..Data::with_providers(providers())
     };
     let mut app = App::with_data("SQLite x".into(), data, false);
     press(&mut app, KeyCode::Char('2'));

@@ -56,7 +56,7 @@ fn paste(text: &str) -> Event {
 
 /// The worker's answer to request `id`.
 fn answer(id: RequestId, done: providers::Done, providers: Option<Vec<ProviderState>>) -> Event {
-    Event::Worker(WorkerEvent::Answer {
+    Event::worker(WorkerEvent::Answer {
         id,
         outcome: Ok(Done::Providers(done)),
         refreshed: Refreshed {
@@ -68,7 +68,7 @@ fn answer(id: RequestId, done: providers::Done, providers: Option<Vec<ProviderSt
 
 /// The worker's report that request `id` failed.
 fn failure(id: RequestId, text: &str) -> Event {
-    Event::Worker(WorkerEvent::Answer {
+    Event::worker(WorkerEvent::Answer {
         id,
         outcome: Err(text.to_owned()),
         refreshed: Refreshed::default(),

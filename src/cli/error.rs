@@ -44,6 +44,17 @@ pub enum CliError {
         expected: i64,
         state: Box<crate::task::TaskState>,
     },
+    #[error(
+        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
+        .values.group.group,
+        .values.revision,
+        .values.changed_by.as_deref().unwrap_or("nobody"),
+        .values.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
+    )]
+    StaleGroup {
+        expected: i64,
+        values: Box<crate::fields::GroupValues>,
+    },
     /// Input a command refused: one line that names what and why.
     #[error("{0}")]
     Usage(String),

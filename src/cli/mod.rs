@@ -2,6 +2,7 @@
 
 mod error;
 mod exec;
+mod fields;
 mod input;
 mod master_key;
 mod output;
@@ -13,13 +14,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use error::CliError;
+pub use fields::FieldsCommand;
 pub use providers::ProvidersCommand;
 pub use tasks::TasksCommand;
 
 use crate::settings::OpenOptions;
 
-/// Manage the settings of an LLM-driven system: its providers' API keys and
-/// which provider and model each task of its pipeline uses.
+/// Manage the settings of an LLM-driven system: its providers' API keys,
+/// which provider and model each task of its pipeline uses, its global
+/// switches and its risk rules.
 ///
 /// With no command, opens the console.
 #[derive(Debug, Parser)]
@@ -52,6 +55,12 @@ pub enum Command {
     /// Choose the provider and model each task of the pipeline runs on
     #[command(subcommand)]
     Tasks(TasksCommand),
+    /// The pipeline's switches and its confidence threshold
+    #[command(subcommand)]
+    Global(FieldsCommand),
+    /// The risk management rules: each check, its switch and its limit
+    #[command(subcommand)]
+    Risk(FieldsCommand),
     /// Re-encrypt every stored key under a new master key
     ///
     /// Make the new key file first, e.g.
@@ -106,6 +115,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Providers(command)) => providers::run(&options, command),
         Some(Command::Tasks(command)) => tasks::run(&options, command),
+        Some(Command::Global(command)) => {
+            fields::run(&options, &crate::global::GlobalSettings::GROUP, command)
+        }
+        Some(Command::Risk(command)) => {
+            fields::run(&options, &crate::risk::RiskSettings::GROUP, command)
+        }
         Some(Command::Exec {
             only,
             task,

@@ -12,17 +12,30 @@ use zeroize::Zeroizing;
 
 use super::keys::{self, AppAction};
 use super::request::{Refreshed, Request, RequestId, Work, WorkerEvent};
+use super::screens::form::FormScreen;
 use super::screens::providers::ProvidersScreen;
 use super::screens::tasks::TasksScreen;
 use super::screens::{Busy, Context, Outgoing, Screen};
 use super::tab::Tab;
+use crate::fields::{FieldGroup, GroupValues};
+use crate::global::GlobalSettings;
+use crate::group::Group;
+use crate::risk::RiskSettings;
 use crate::status::ProviderState;
 use crate::task::{Task, TaskAssignment, TaskState, TaskStatus};
 
 /// Everything that can happen to the console.
 pub enum Event {
     Terminal(TerminalEvent),
-    Worker(WorkerEvent),
+    /// Boxed: worker events are few, and much larger than a key.
+    Worker(Box<WorkerEvent>),
+}
+
+impl Event {
+    /// A worker's event.
+    pub fn worker(event: WorkerEvent) -> Self {
+        Event::Worker(Box::new(event))
+    }
 }
 
 /// A paste or a typed character may be part of a key: never printed.
@@ -55,11 +68,15 @@ pub struct Message {
 }
 
 /// The settings as the console last read them, shared by every screen.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Data {
     pub providers: Vec<ProviderState>,
     /// The nine tasks, in display order.
     pub tasks: Vec<TaskState>,
+    /// The global settings, or why their row could not be read.
+    pub global: Result<GroupValues, String>,
+    /// The risk rules, or why their row could not be read.
+    pub risk: Result<GroupValues, String>,
 }
 
 impl Data {
@@ -79,16 +96,36 @@ impl Data {
                 revision: 0,
             })
             .collect();
-        Data { providers, tasks }
+        Data {
+            providers,
+            tasks,
+            global: Ok(GroupValues::defaults(&GlobalSettings::GROUP)),
+            risk: Ok(GroupValues::defaults(&RiskSettings::GROUP)),
+        }
+    }
+
+    /// The values of a group of described fields, or why not.
+    pub fn fields(&self, group: &FieldGroup) -> &Result<GroupValues, String> {
+        if group.group == Group::Risk {
+            &self.risk
+        } else {
+            &self.global
+        }
     }
 
     /// Takes what the worker read; a group it did not read stays as it was.
-    fn refresh(&mut self, refreshed: Refreshed) {
+    pub fn refresh(&mut self, refreshed: Refreshed) {
         if let Some(providers) = refreshed.providers {
             self.providers = providers;
         }
         if let Some(tasks) = refreshed.tasks {
             self.tasks = tasks;
+        }
+        if let Some(global) = refreshed.global {
+            self.global = global;
+        }
+        if let Some(risk) = refreshed.risk {
+            self.risk = risk;
         }
     }
 }
@@ -101,10 +138,23 @@ pub struct Pending {
 }
 
 /// The console's screens, one per tab.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Screens {
     pub providers: ProvidersScreen,
     pub tasks: TasksScreen,
+    pub global: FormScreen,
+    pub risk: FormScreen,
+}
+
+impl Default for Screens {
+    fn default() -> Self {
+        Screens {
+            providers: ProvidersScreen::default(),
+            tasks: TasksScreen::default(),
+            global: FormScreen::new(&GlobalSettings::GROUP),
+            risk: FormScreen::new(&RiskSettings::GROUP),
+        }
+    }
 }
 
 /// The whole state of the console. Drawing reads it; only `update` changes it.
@@ -164,6 +214,8 @@ impl App {
         match tab {
             Tab::Providers => &self.screens.providers,
             Tab::Tasks => &self.screens.tasks,
+            Tab::Global => &self.screens.global,
+            Tab::Risk => &self.screens.risk,
         }
     }
 
@@ -173,6 +225,8 @@ impl App {
         let screen: &mut dyn Screen = match tab {
             Tab::Providers => &mut self.screens.providers,
             Tab::Tasks => &mut self.screens.tasks,
+            Tab::Global => &mut self.screens.global,
+            Tab::Risk => &mut self.screens.risk,
         };
         let context = Context {
             data: &self.data,
@@ -253,7 +307,7 @@ impl App {
             Event::Terminal(event @ TerminalEvent::Key(key)) => self.on_key(key, &event),
             Event::Terminal(_) => None,
             Event::Worker(event) => {
-                self.on_worker(event);
+                self.on_worker(*event);
                 None
             }
         }

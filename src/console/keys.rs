@@ -41,7 +41,12 @@ pub const APP: &[Binding<AppAction>] = &[
     },
     Binding {
         // One digit per tab of `Tab::ALL`.
-        keys: &[KeyCode::Char('1'), KeyCode::Char('2')],
+        keys: &[
+            KeyCode::Char('1'),
+            KeyCode::Char('2'),
+            KeyCode::Char('3'),
+            KeyCode::Char('4'),
+        ],
         action: AppAction::GoToTab,
         footer: None,
         help: "the tab of that number",

@@ -39,15 +39,17 @@ pub enum ConsoleError {
 /// at start (no database, a wrong master key) is returned before the
 /// terminal is touched.
 pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
-    let (mut settings, providers) = Settings::open_with_states(options)?;
-    let tasks = settings.task_states_with(&providers)?;
+    let mut settings = Settings::open(options)?;
+    let refreshed = worker::read_every_group(&mut settings)?;
     let database = format!(
         "{} {}",
         settings.location().backend_name(),
         settings.location()
     );
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let mut app = App::with_data(database, app::Data { providers, tasks }, color);
+    let mut data = app::Data::with_providers(Vec::new());
+    data.refresh(refreshed);
+    let mut app = App::with_data(database, data, color);
 
     let mut terminal = terminal::enter().map_err(ConsoleError::Terminal)?;
     let result = start_and_loop(&mut app, &mut terminal, settings, options);
@@ -75,7 +77,7 @@ fn start_and_loop(
         options.clone(),
         worker_inbox,
         events.clone(),
-        Event::Worker,
+        Event::worker,
     )
     .map_err(ConsoleError::Terminal)?;
     // Terminal input is read on a thread of its own so that the loop below

@@ -3,7 +3,8 @@
 use crate::status::ProviderState;
 use crate::task::TaskState;
 
-use super::screens::{providers, tasks};
+use super::screens::{form, providers, tasks};
+use crate::fields::GroupValues;
 
 /// Names one request; its answer carries the same id, so an answer is
 /// matched to what asked for it, never by the order answers arrive in.
@@ -25,26 +26,31 @@ pub enum Work {
     Reload,
     Providers(providers::Work),
     Tasks(tasks::Work),
+    Form(form::Work),
 }
 
 /// What a request did, by group.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Done {
     Reloaded,
     Providers(providers::Done),
     Tasks(tasks::Done),
+    Form(form::Done),
 }
 
 /// What the worker read from the database after a change: the groups it
 /// read, each as it is now. A group left `None` was not read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Refreshed {
     pub providers: Option<Vec<ProviderState>>,
     pub tasks: Option<Vec<TaskState>>,
+    /// A group of described fields, or why its row could not be read.
+    pub global: Option<Result<GroupValues, String>>,
+    pub risk: Option<Result<GroupValues, String>>,
 }
 
 /// Everything the worker tells the console.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
     /// The answer to request `id`: what it did, or why it failed (one
     /// printable line), and the groups as they are now.

@@ -5,17 +5,21 @@
 pub enum Tab {
     Providers,
     Tasks,
+    Global,
+    Risk,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar; `1` is the first.
-    pub const ALL: [Tab; 2] = [Tab::Providers, Tab::Tasks];
+    pub const ALL: [Tab; 4] = [Tab::Providers, Tab::Tasks, Tab::Global, Tab::Risk];
 
     /// The tab's name in the tab bar.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Providers => "Providers",
             Tab::Tasks => "Tasks",
+            Tab::Global => "Global",
+            Tab::Risk => "Risk",
         }
     }
 
@@ -49,6 +53,7 @@ mod tests {
     fn numbers_and_cycling() {
         assert_eq!(Tab::numbered('1'), Some(Tab::Providers));
         assert_eq!(Tab::numbered('2'), Some(Tab::Tasks));
+        assert_eq!(Tab::numbered('4'), Some(Tab::Risk));
         assert_eq!(Tab::numbered('0'), None);
         assert_eq!(Tab::numbered('9'), None);
         for tab in Tab::ALL {

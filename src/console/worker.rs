@@ -5,9 +5,11 @@ use std::thread;
 use std::time::Duration;
 
 use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
-use super::screens::{providers, tasks};
+use super::screens::{form, providers, tasks};
 use crate::error::Error;
+use crate::global::GlobalSettings;
 use crate::history::HistoryEntry;
+use crate::risk::RiskSettings;
 use crate::sanitize::one_line;
 use crate::settings::{OpenOptions, Settings};
 
@@ -89,13 +91,23 @@ pub fn spawn<M: Send + 'static>(
 }
 
 /// Every group as it is now. A task's status depends on its provider, so
-/// both are read together.
-fn read_every_group(settings: &mut Settings) -> Result<Refreshed, Error> {
+/// both are read together. A group whose row breaks its rules is that
+/// group's error; the others are read all the same.
+pub fn read_every_group(settings: &mut Settings) -> Result<Refreshed, Error> {
     let providers = settings.states()?;
     let tasks = settings.task_states_with(&providers)?;
+    let mut fields = |group| match settings.field_values(group) {
+        Ok(values) => Ok(Ok(values)),
+        Err(error @ Error::BadRow { .. }) => Ok(Err(one_line(&error.to_string()))),
+        Err(error) => Err(error),
+    };
+    let global = fields(&GlobalSettings::GROUP)?;
+    let risk = fields(&RiskSettings::GROUP)?;
     Ok(Refreshed {
         providers: Some(providers),
         tasks: Some(tasks),
+        global: Some(global),
+        risk: Some(risk),
     })
 }
 
@@ -133,6 +145,7 @@ impl Worker {
             Work::Reload => Performed::Done(Ok(Done::Reloaded)),
             Work::Providers(work) => providers::perform(settings, work),
             Work::Tasks(work) => tasks::perform(settings, work),
+            Work::Form(work) => form::perform(settings, work),
         };
         if let Performed::Done(Err(Error::Store(_))) = &performed {
             // The connection may be broken; connect again next time.

@@ -11,7 +11,6 @@ use crate::group::Group;
 use crate::secret::{
     self, Envelope, KeyId, KeySource, MasterKey, OpenError, SecretSlot, load_master_key,
 };
-use crate::status::ProviderState;
 use crate::store::{Change, DatabaseLocation, ResealError, SealedValue, Store};
 
 /// What a master key rotation did (or, in a dry run, would do).
@@ -45,14 +44,6 @@ impl Settings {
                 .clone()
                 .unwrap_or_else(Actor::from_environment),
         })
-    }
-
-    /// [`Settings::open`], with the five providers' states: the console's
-    /// first frame needs both.
-    pub fn open_with_states(options: &OpenOptions) -> Result<(Self, Vec<ProviderState>), Error> {
-        let mut settings = Self::open(options)?;
-        let states = settings.states()?;
-        Ok((settings, states))
     }
 
     /// Re-encrypts every sealed value of every group under `new_key` in one

@@ -6,6 +6,7 @@
 //! check and rotation, which concern every sealed value, are in `custody`.
 
 mod custody;
+mod fields;
 mod providers;
 mod tasks;
 
@@ -17,6 +18,7 @@ use crate::secret::{KeyId, KeyOrigin, MasterKey};
 use crate::store::{AuditRow, DatabaseLocation, Store};
 
 pub use custody::Rotation;
+pub use fields::{FieldAction, FieldsOutcome};
 pub use providers::SaveOutcome;
 pub use tasks::{TaskChange, TaskRuntime, TaskSaveOutcome};
 

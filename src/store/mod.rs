@@ -78,6 +78,7 @@ macro_rules! in_write_transaction {
 
 mod audit;
 mod connection;
+mod fields;
 mod location;
 mod providers;
 mod schema;
@@ -90,6 +91,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 pub use audit::{AuditRow, Change};
 use connection::DbConnection;
 pub use connection::SQLITE_BUSY_TIMEOUT_MS;
+pub use fields::{FieldRow, FieldWrite};
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
 pub use providers::{ActiveChange, ConfigRow};
 pub use secrets::{ResealError, SealedValue};

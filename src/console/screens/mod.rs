@@ -1,5 +1,6 @@
 //! One screen per tab, behind one small interface: its bindings, its update, its drawing.
 
+pub mod form;
 pub mod providers;
 pub mod tasks;
 

@@ -26,6 +26,11 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// Text as it is.
+    pub fn plain(self) -> Style {
+        Style::new()
+    }
+
     pub fn dim(self) -> Style {
         if self.color {
             Style::new().fg(Color::DarkGray)

@@ -1,0 +1,2 @@
+DROP TABLE risk_settings;
+DROP TABLE global_settings;

@@ -1,0 +1,390 @@
+//! The Global and Risk tabs: a form of described fields, one line a value; switches toggle, numbers are edited in a dialog, each change saved at once.
+
+mod view;
+mod work;
+
+use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use ratatui::Frame;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+use zeroize::Zeroizing;
+
+pub use work::{Done, Work, perform};
+
+use super::{Areas, Busy, Context, Outgoing, Screen};
+use crate::console::app::Data;
+use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::keys::{self, Binding, DialogAction};
+use crate::console::request::{self, RequestId};
+use crate::console::ui::Theme;
+use crate::fields::{FieldGroup, GroupValues, Kind, Value};
+use crate::settings::FieldAction;
+
+/// What a key does in the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    MoveUp,
+    MoveDown,
+    Toggle,
+    Edit,
+    Reset,
+}
+
+/// The form's bindings, in the order the footer and help show them.
+pub const BINDINGS: &[Binding<Action>] = &[
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        action: Action::MoveUp,
+        footer: Some("move"),
+        help: "select the value above",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        action: Action::MoveDown,
+        footer: Some("move"),
+        help: "select the value below",
+    },
+    Binding {
+        keys: &[KeyCode::Char(' ')],
+        action: Action::Toggle,
+        footer: Some("toggle"),
+        help: "turn the selected switch on or off (saved at once)",
+    },
+    Binding {
+        keys: &[KeyCode::Enter, KeyCode::Char('e')],
+        action: Action::Edit,
+        footer: Some("edit"),
+        help: "edit the selected number (a switch: toggle it)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('x')],
+        action: Action::Reset,
+        footer: Some("default"),
+        help: "put the selected value back to its default (saved at once)",
+    },
+];
+
+/// What a form tab is doing.
+#[derive(Debug, Default)]
+pub enum Mode {
+    #[default]
+    Browse,
+    EditNumber(Dialog<NumberEntry>),
+}
+
+/// The number dialog's content.
+#[derive(Debug)]
+pub struct NumberEntry {
+    /// The field's index in its group.
+    pub index: usize,
+    pub input: Input,
+    /// The group's revision when the dialog opened; `None` when the group
+    /// could not be read (a repair writes whatever is there).
+    pub opened_at_revision: Option<i64>,
+}
+
+/// A form tab's own state, for one group of fields.
+#[derive(Debug)]
+pub struct FormScreen {
+    pub group: &'static FieldGroup,
+    pub selected: usize,
+    pub mode: Mode,
+}
+
+impl FormScreen {
+    pub fn new(group: &'static FieldGroup) -> Self {
+        FormScreen {
+            group,
+            selected: 0,
+            mode: Mode::Browse,
+        }
+    }
+
+    /// The group's values as the console last read them, or why not.
+    pub fn values<'a>(&self, data: &'a Data) -> &'a Result<GroupValues, String> {
+        data.fields(self.group)
+    }
+
+    /// The selected field's current value: its default when the group
+    /// could not be read.
+    fn current(&self, data: &Data, index: usize) -> Value {
+        match self.values(data) {
+            Ok(values) => values.values[index],
+            Err(_) => self.group.fields[index].default,
+        }
+    }
+
+    fn revision(&self, data: &Data) -> Option<i64> {
+        self.values(data)
+            .as_ref()
+            .ok()
+            .map(|values| values.revision)
+    }
+
+    /// The request that writes `value` into field `index`.
+    fn change(
+        &self,
+        action: FieldAction,
+        index: usize,
+        value: Value,
+        expected_revision: Option<i64>,
+        ctx: &mut Context<'_>,
+    ) -> Outgoing {
+        let field = &self.group.fields[index];
+        let verb = match action {
+            FieldAction::Set => "saving",
+            FieldAction::Reset => "resetting",
+        };
+        Outgoing {
+            id: ctx.request_id(),
+            busy: Busy::Queued(format!("{verb} {}.{}", self.group.group, field.name)),
+            work: request::Work::Form(Work {
+                group: self.group,
+                action,
+                changes: vec![(index, value)],
+                expected_revision,
+            }),
+        }
+    }
+
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        let action = keys::lookup(BINDINGS, key)?;
+        ctx.changed();
+        let index = self.selected;
+        let field = &self.group.fields[index];
+        let current = self.current(ctx.data, index);
+        let revision = self.revision(ctx.data);
+        match (action, field.kind) {
+            (Action::MoveUp, _) => {
+                self.selected = self.selected.saturating_sub(1);
+                None
+            }
+            (Action::MoveDown, _) => {
+                self.selected = (self.selected + 1).min(self.group.fields.len() - 1);
+                None
+            }
+            (Action::Toggle | Action::Edit, Kind::Switch) => {
+                let value = Value::Switch(!current.is_on());
+                Some(self.change(FieldAction::Set, index, value, revision, ctx))
+            }
+            (Action::Toggle, _) => {
+                ctx.warn(format!("{} is a number: Enter edits it.", field.label));
+                None
+            }
+            (Action::Edit, _) => {
+                self.mode = Mode::EditNumber(Dialog::new(NumberEntry {
+                    index,
+                    input: Input::new(current.to_string()),
+                    opened_at_revision: revision,
+                }));
+                None
+            }
+            (Action::Reset, _) => {
+                if current == field.default && self.values(ctx.data).is_ok() {
+                    ctx.inform(format!(
+                        "{} is at its default ({}) already.",
+                        field.label, field.default
+                    ));
+                    return None;
+                }
+                Some(self.change(FieldAction::Reset, index, field.default, revision, ctx))
+            }
+        }
+    }
+
+    fn on_dialog_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Step {
+        let Mode::EditNumber(dialog) = &mut self.mode else {
+            return Step::Stay(None);
+        };
+        if dialog.is_saving() {
+            return Step::Stay(None);
+        }
+        let field = &self.group.fields[dialog.content.index];
+        match keys::lookup(keys::DIALOG, key) {
+            Some(DialogAction::Cancel) => {
+                ctx.inform(format!("Cancelled; {} was not changed.", field.label));
+                Step::Close
+            }
+            Some(DialogAction::Submit) => {
+                ctx.changed();
+                let value = match field.parse(dialog.content.input.value().trim()) {
+                    Ok(value) => value,
+                    Err(refusal) => {
+                        dialog.state = DialogState::Refused(refusal.to_string());
+                        return Step::Stay(None);
+                    }
+                };
+                let expected = match &dialog.state {
+                    DialogState::Conflict(conflict) => Some(conflict.revision),
+                    _ => dialog.content.opened_at_revision,
+                };
+                let index = dialog.content.index;
+                let id = ctx.request_id();
+                dialog.state = DialogState::Saving(id);
+                Step::Stay(Some(Outgoing {
+                    id,
+                    busy: Busy::Queued(format!("saving {}.{}", self.group.group, field.name)),
+                    work: request::Work::Form(Work {
+                        group: self.group,
+                        action: FieldAction::Set,
+                        changes: vec![(index, value)],
+                        expected_revision: expected,
+                    }),
+                }))
+            }
+            None => {
+                if dialog.content.input.handle_event(event).is_some() {
+                    dialog.edited();
+                    ctx.changed();
+                }
+                Step::Stay(None)
+            }
+        }
+    }
+}
+
+/// What a key did to an open dialog.
+enum Step {
+    Stay(Option<Outgoing>),
+    Close,
+}
+
+impl Screen for FormScreen {
+    fn is_modal(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    fn footer(&self) -> Vec<(String, &'static str)> {
+        match &self.mode {
+            Mode::Browse => keys::footer_entries(BINDINGS),
+            Mode::EditNumber(_) => keys::footer_entries(keys::DIALOG),
+        }
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        vec![
+            (self.group.title, keys::help_lines(BINDINGS)),
+            ("Number dialog", keys::help_lines(keys::DIALOG)),
+        ]
+    }
+
+    fn on_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Option<Outgoing> {
+        match &self.mode {
+            Mode::Browse => self.on_browse_key(key, ctx),
+            Mode::EditNumber(_) => match self.on_dialog_key(key, event, ctx) {
+                Step::Stay(outgoing) => outgoing,
+                Step::Close => {
+                    self.mode = Mode::Browse;
+                    ctx.changed();
+                    None
+                }
+            },
+        }
+    }
+
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
+        let Mode::EditNumber(dialog) = &mut self.mode else {
+            return false;
+        };
+        if dialog.is_saving() {
+            return false;
+        }
+        for c in text.trim().chars() {
+            dialog
+                .content
+                .input
+                .handle(tui_input::InputRequest::InsertChar(c));
+        }
+        dialog.edited();
+        ctx.changed();
+        true
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        outcome: Result<request::Done, String>,
+        ctx: &mut Context<'_>,
+    ) {
+        let awaited = matches!(&self.mode, Mode::EditNumber(dialog) if dialog.awaits(id));
+        let done = match outcome {
+            Ok(request::Done::Form(done)) => done,
+            Ok(_) => return,
+            Err(text) => {
+                if awaited && let Mode::EditNumber(dialog) = &mut self.mode {
+                    dialog.state = DialogState::Failed(text.clone());
+                }
+                ctx.warn(text);
+                return;
+            }
+        };
+        match done {
+            Done::Saved { changes } => {
+                if awaited {
+                    self.mode = Mode::Browse;
+                }
+                let text = changes
+                    .iter()
+                    .map(|(index, value)| {
+                        format!(
+                            "{} is now {}",
+                            self.group.fields[*index].label,
+                            shown(*value)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                ctx.inform(format!("{text}."));
+            }
+            Done::Conflict(values) => {
+                let who = values
+                    .changed_by
+                    .clone()
+                    .unwrap_or_else(|| "another admin".into());
+                let when = values
+                    .changed_at
+                    .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
+                match &mut self.mode {
+                    Mode::EditNumber(dialog) if awaited => {
+                        let index = dialog.content.index;
+                        dialog.state = DialogState::Conflict(Conflict {
+                            revision: values.revision,
+                            subject: self.group.fields[index].label.to_owned(),
+                            changed_by: values.changed_by.clone(),
+                            changed_at: values.changed_at,
+                            now: format!("it is {} now", shown(values.values[index])),
+                        });
+                        ctx.changed();
+                    }
+                    _ => ctx.warn(format!(
+                        "{} was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours.",
+                        self.group.title
+                    )),
+                }
+            }
+        }
+    }
+
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+/// A value as the console shows it: switches as on and off.
+pub fn shown(value: Value) -> String {
+    match value {
+        Value::Switch(true) => "on".to_owned(),
+        Value::Switch(false) => "off".to_owned(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,204 @@
+//! The rows of the groups of described fields (`global_settings`, `risk_settings`): read and written by their descriptions.
+//!
+//! The columns are the fields' names, so the queries are built from the
+//! descriptions rather than written per field: adding a field is an entry in
+//! its group and a migration, and nothing here. Values are read as text in
+//! one query and parsed by the caller against each field's kind.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Double, Integer, Nullable, Text, Timestamp};
+
+use super::audit::Change;
+use super::{Store, StoreError, now};
+use crate::fields::{FieldGroup, Value};
+
+/// A group's row as stored: each field's value as text (NULL when the
+/// column is), and the row's own columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRow {
+    /// One entry per field, in the group's order.
+    pub texts: Vec<Option<String>>,
+    pub revision: i64,
+    pub updated_at: Option<NaiveDateTime>,
+    pub updated_by: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct Cell {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    value: Option<String>,
+}
+
+/// One statement that reads every column of the group's row as text: a
+/// `SELECT` a column, joined by `UNION ALL`, so one round trip. The names
+/// come from the descriptions, never from input.
+fn select_row(group: &FieldGroup) -> String {
+    let column = |name: &str| {
+        format!(
+            "SELECT '{name}' AS name, CAST({name} AS TEXT) AS value FROM {} WHERE id = 1",
+            group.table
+        )
+    };
+    group
+        .fields
+        .iter()
+        .map(|field| field.name)
+        .chain(["revision", "updated_at", "updated_by"])
+        .map(column)
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+fn row_of(group: &FieldGroup, cells: Vec<Cell>) -> Option<FieldRow> {
+    if cells.is_empty() {
+        return None;
+    }
+    let take = |name: &str| {
+        cells
+            .iter()
+            .find(|cell| cell.name == name)
+            .and_then(|cell| cell.value.clone())
+    };
+    Some(FieldRow {
+        texts: group.fields.iter().map(|field| take(field.name)).collect(),
+        revision: take("revision")
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0),
+        updated_at: take("updated_at")
+            .and_then(|text| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f").ok()),
+        updated_by: take("updated_by"),
+    })
+}
+
+/// One change to a group: the field's index and its new value, with the
+/// text of the value it replaces (for the audit trail).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldWrite {
+    pub index: usize,
+    pub value: Value,
+    pub old: Option<String>,
+}
+
+/// How a backend writes the `n`th bind parameter of a statement.
+pub(crate) trait BindMarker {
+    fn marker(n: usize) -> String;
+}
+
+impl BindMarker for diesel::SqliteConnection {
+    fn marker(_: usize) -> String {
+        "?".to_owned()
+    }
+}
+
+impl BindMarker for diesel::PgConnection {
+    fn marker(n: usize) -> String {
+        format!("${n}")
+    }
+}
+
+for_each_backend! {
+    /// The group's row, or `None` when it has none.
+    pub fn read(conn: &mut Conn, group: &FieldGroup) -> QueryResult<Option<FieldRow>> {
+        let cells: Vec<Cell> = diesel::sql_query(select_row(group)).load(conn)?;
+        Ok(row_of(group, cells))
+    }
+
+    /// Writes `changes` into the group's row (made first, with the
+    /// defaults, if it is missing), bumps the revision, and appends one
+    /// audit entry per change, in the caller's transaction.
+    pub fn write(
+        conn: &mut Conn,
+        group: &FieldGroup,
+        changes: &[FieldWrite],
+        action: &str,
+        actor: &str,
+    ) -> QueryResult<()> {
+        let at = now();
+        let marker = <Conn as BindMarker>::marker;
+        if read(conn, group)?.is_none() {
+            diesel::sql_query(format!(
+                "INSERT INTO {} (id, updated_at, updated_by, revision) VALUES (1, {}, {}, 0)",
+                group.table,
+                marker(1),
+                marker(2)
+            ))
+            .bind::<Timestamp, _>(at)
+            .bind::<Text, _>(actor)
+            .execute(conn)?;
+        }
+        for change in changes {
+            let name = group.fields[change.index].name;
+            let query = diesel::sql_query(format!(
+                "UPDATE {} SET {name} = {} WHERE id = 1",
+                group.table,
+                marker(1)
+            ));
+            match change.value {
+                Value::Switch(on) => query.bind::<Bool, _>(on).execute(conn)?,
+                // Every whole number's range fits 32 bits.
+                Value::Whole(number) => query
+                    .bind::<Integer, _>(i32::try_from(number).unwrap_or(i32::MAX))
+                    .execute(conn)?,
+                Value::Number(number) => query.bind::<Double, _>(number).execute(conn)?,
+            };
+            let new = change.value.to_string();
+            audit::append(
+                conn,
+                actor,
+                at,
+                &Change {
+                    group: group.group,
+                    action,
+                    subject: Some(name),
+                    old: change.old.as_deref(),
+                    new: Some(&new),
+                },
+            )?;
+        }
+        diesel::sql_query(format!(
+            "UPDATE {} SET revision = revision + 1, updated_at = {}, updated_by = {} WHERE id = 1",
+            group.table,
+            marker(1),
+            marker(2)
+        ))
+        .bind::<Timestamp, _>(at)
+        .bind::<Text, _>(actor)
+        .execute(conn)?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The row of a group of described fields, or `None` when it has none.
+    pub fn field_row(&mut self, group: &FieldGroup) -> Result<Option<FieldRow>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::read(conn, group))?)
+    }
+
+    /// Reads the group's row and lets `plan` decide, from it, what to
+    /// write; writes that in the same transaction. `plan` returns the
+    /// writes (none: nothing is written, no revision, no audit entry), or
+    /// an outcome that stops it (a stale revision).
+    pub fn write_fields<T>(
+        &mut self,
+        group: &FieldGroup,
+        action: &str,
+        actor: &str,
+        plan: impl FnOnce(Option<&FieldRow>) -> Result<Vec<FieldWrite>, T>,
+    ) -> Result<Result<(), T>, StoreError> {
+        let result = in_write_transaction!(self, |conn, q| {
+            let current = q::read(conn, group)?;
+            let writes = match plan(current.as_ref()) {
+                Ok(writes) => writes,
+                Err(stop) => return Ok(Err(stop)),
+            };
+            if !writes.is_empty() {
+                q::write(conn, group, &writes, action, actor)?;
+            }
+            Ok::<_, diesel::result::Error>(Ok(()))
+        });
+        Ok(result?)
+    }
+}
