@@ -579,10 +579,21 @@ fn tab_shift_tab_and_digits_switch_tabs_and_each_keeps_its_state() {
     assert!(app.update(key(KeyCode::Tab)).is_none());
     assert_eq!(app.tab, Tab::Tasks);
     assert!(app.take_dirty());
+    for next in &Tab::ALL[2..] {
+        app.update(key(KeyCode::Tab));
+        assert_eq!(app.tab, *next);
+    }
     app.update(key(KeyCode::Tab));
     assert_eq!(app.tab, Tab::Providers, "after the last tab, the first");
     app.update(key(KeyCode::BackTab));
-    assert_eq!(app.tab, Tab::Tasks);
+    assert_eq!(
+        app.tab,
+        *Tab::ALL.last().unwrap(),
+        "before the first, the last"
+    );
+    app.update(key(KeyCode::BackTab));
+    app.update(key(KeyCode::BackTab));
+    assert_eq!(app.tab, Tab::ALL[Tab::ALL.len() - 3]);
     app.update(key(KeyCode::Char('1')));
     assert_eq!(app.tab, Tab::Providers);
     assert_eq!(app.screens.providers.selected, 1, "a tab is as it was left");
@@ -591,7 +602,7 @@ fn tab_shift_tab_and_digits_switch_tabs_and_each_keeps_its_state() {
     app.take_dirty();
     // The same digit again, and a digit with no tab, draw nothing.
     app.update(key(KeyCode::Char('2')));
-    app.update(key(KeyCode::Char('7')));
+    app.update(key(KeyCode::Char('9')));
     assert!(!app.take_dirty());
     assert_eq!(app.tab, Tab::Tasks);
 
