@@ -1,15 +1,26 @@
 //! Property tests: key validation, the hint, the stored envelope and the sanitiser, over generated input.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
-use llm_settings::Provider;
 use llm_settings::api_key::{masked_hint, validate_key};
+use llm_settings::fields::{Field, Value};
 use llm_settings::sanitize::{one_line, printable};
 use llm_settings::secret::{Envelope, MasterKey, open, seal};
+use llm_settings::{GlobalSettings, Provider, RiskSettings};
 use proptest::prelude::*;
 use secrecy::{ExposeSecret, SecretString};
 
 fn provider() -> impl Strategy<Value = Provider> {
     prop::sample::select(Provider::ALL.to_vec())
+}
+
+/// Every described field of the global settings and the risk rules.
+fn field() -> impl Strategy<Value = &'static Field> {
+    let fields: Vec<&'static Field> = GlobalSettings::GROUP
+        .fields
+        .iter()
+        .chain(RiskSettings::GROUP.fields)
+        .collect();
+    prop::sample::select(fields)
 }
 
 proptest! {
@@ -74,5 +85,32 @@ proptest! {
         prop_assert_eq!(clean.chars().count(), text.chars().count());
         let line = one_line(&text);
         prop_assert!(!line.chars().any(char::is_control), "{:?}", line);
+    }
+
+    /// Any text is either a value in range or refused, never a panic; and
+    /// what parses prints back to text that parses to the same value.
+    #[test]
+    fn any_text_parses_into_range_or_is_refused(field in field(), text in "-?[0-9]{0,4}(\\.[0-9]{0,4})?|[-+.e0-9%a-z ]{0,12}|\\PC{0,12}") {
+        match field.parse(&text) {
+            Ok(value) => {
+                prop_assert!(field.allows(value), "{} took {:?} as {:?}", field.name, text, value);
+                let printed = value.to_string();
+                prop_assert_eq!(field.parse(&printed), Ok(value), "{} printed {:?}", field.name, printed);
+            }
+            Err(refusal) => {
+                prop_assert!(refusal.0.starts_with(&format!("{} must be ", field.name)), "{}", refusal.0);
+            }
+        }
+    }
+
+    /// Every number in range, written as a plain decimal of up to 15
+    /// significant digits, is read exactly and printed back as itself.
+    #[test]
+    fn numbers_in_range_print_back_exactly(field in field(), whole in 0u32..1000, fraction in "[0-9]{0,6}") {
+        let text = if fraction.is_empty() { whole.to_string() } else { format!("{whole}.{fraction}") };
+        if let Ok(Value::Number(number)) = field.parse(&text) {
+            prop_assert_eq!(number, text.parse::<f64>().unwrap());
+            prop_assert_eq!(number.to_string().parse::<f64>().unwrap(), number);
+        }
     }
 }

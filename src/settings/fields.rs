@@ -154,42 +154,68 @@ impl Settings {
         changes: &[(usize, Value)],
         expected_revision: Option<i64>,
     ) -> Result<FieldsOutcome, Error> {
-        let written = self
-            .store
-            .write_fields(group, action.id(), self.actor.as_str(), |row| {
-                let revision = row.map_or(0, |row| row.revision);
-                if expected_revision.is_some_and(|expected| expected != revision) {
-                    return Err(());
-                }
-                Ok(changes
-                    .iter()
-                    .filter_map(|&(index, value)| {
-                        let field = &group.fields[index];
-                        // What the field holds now: its text in the row (a
-                        // value of another kind, written around
-                        // llm-settings, is recorded as it is), or its
-                        // default when there is no row.
-                        let (held, old) = match row {
-                            None => (Some(field.default), Some(field.default.to_string())),
-                            Some(row) => {
-                                let text = row.texts.get(index).and_then(|text| text.as_deref());
-                                let held = text.and_then(|text| value_of_text(field.kind, text));
-                                let old = held
-                                    .map(|value| value.to_string())
-                                    .or_else(|| text.map(printable));
-                                (held, old)
-                            }
+        let (row, written) =
+            self.store
+                .write_fields(group, action.id(), self.actor.as_str(), |row| {
+                    let revision = row.map_or(0, |row| row.revision);
+                    if expected_revision.is_some_and(|expected| expected != revision) {
+                        return Err(Stop::Stale);
+                    }
+                    // A row written around llm-settings that breaks a field's
+                    // rules takes only a repair of that field: any other write
+                    // would leave the group unreadable.
+                    if let Err(error) = values_of_row(group, row) {
+                        let Error::BadRow { field, .. } = &error else {
+                            return Err(Stop::Broken(error));
                         };
-                        (held != Some(value)).then_some(FieldWrite { index, value, old })
-                    })
-                    .collect())
-            })?;
-        let now = self.field_values(group)?;
-        Ok(match written {
-            Ok(()) => FieldsOutcome::Saved(now),
-            Err(()) => FieldsOutcome::Conflict(now),
-        })
+                        if !changes
+                            .iter()
+                            .any(|(index, _)| group.fields[*index].name == *field)
+                        {
+                            return Err(Stop::Broken(error));
+                        }
+                    }
+                    Ok(changes
+                        .iter()
+                        .filter_map(|&(index, value)| {
+                            let field = &group.fields[index];
+                            // What the field holds now: its text in the row (a
+                            // value of another kind is recorded as it is), or
+                            // its default when there is no row.
+                            let (held, old) = match row {
+                                None => (Some(field.default), Some(field.default.to_string())),
+                                Some(row) => {
+                                    let text =
+                                        row.texts.get(index).and_then(|text| text.as_deref());
+                                    let held = text
+                                        .and_then(|text| value_of_text(field.kind, text))
+                                        .filter(|value| field.allows(*value));
+                                    let old =
+                                        text.map(|text| match value_of_text(field.kind, text) {
+                                            Some(value) => value.to_string(),
+                                            None => printable(text),
+                                        });
+                                    (held, old)
+                                }
+                            };
+                            (held != Some(value)).then_some(FieldWrite { index, value, old })
+                        })
+                        .collect())
+                })?;
+        match written {
+            Ok(()) => Ok(FieldsOutcome::Saved(values_of_row(group, row.as_ref())?)),
+            Err(Stop::Stale) => Ok(FieldsOutcome::Conflict(values_of_row(group, row.as_ref())?)),
+            Err(Stop::Broken(error)) => Err(error),
+        }
     }
+}
+
+/// Why a change wrote nothing.
+enum Stop {
+    /// The group changed since the revision the caller saw.
+    Stale,
+    /// The group's row breaks a rule in a field the change does not repair.
+    Broken(Error),
 }
 
 /// The typed struct did not take values of the right kinds (cannot happen:

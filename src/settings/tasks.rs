@@ -27,6 +27,16 @@ pub enum TaskSaveOutcome {
     Conflict(TaskState),
 }
 
+impl TaskSaveOutcome {
+    /// The task's assignment, written or as another admin left it.
+    fn into_assignment(self) -> TaskAssignment {
+        match self {
+            TaskSaveOutcome::Saved(assignment) => assignment,
+            TaskSaveOutcome::Conflict(state) => state.assignment,
+        }
+    }
+}
+
 /// What a consumer needs to run a task that is ready: its provider and
 /// model, the provider's key (none for Ollama without one) and base URL.
 pub struct TaskRuntime {
@@ -125,21 +135,22 @@ impl Settings {
         provider: Provider,
         model: &ModelName,
     ) -> Result<TaskAssignment, Error> {
-        self.apply_tasks(&[TaskChange {
+        let change = TaskChange {
             task,
             assignment: Some((provider, model.clone())),
-        }])
-        .map(|_| ())?;
-        self.task(task)
+        };
+        self.change_task(&change, None)
+            .map(|outcome| outcome.into_assignment())
     }
 
     /// Unassigns `task` (its row is deleted); it then does not run.
     pub fn clear_task(&mut self, task: Task) -> Result<TaskAssignment, Error> {
-        self.apply_tasks(&[TaskChange {
+        let change = TaskChange {
             task,
             assignment: None,
-        }])?;
-        self.task(task)
+        };
+        self.change_task(&change, None)
+            .map(|outcome| outcome.into_assignment())
     }
 
     /// Like [`Settings::set_task`] (or a clear, for `None`), but refuses to
@@ -150,17 +161,30 @@ impl Settings {
         change: &TaskChange,
         expected_revision: i64,
     ) -> Result<TaskSaveOutcome, Error> {
-        let outcomes = self.write_tasks(std::slice::from_ref(change), Some(expected_revision))?;
+        self.change_task(change, Some(expected_revision))
+    }
+
+    /// One change, and the task as its transaction left it (its status
+    /// from the providers as they are now).
+    fn change_task(
+        &mut self,
+        change: &TaskChange,
+        expected_revision: Option<i64>,
+    ) -> Result<TaskSaveOutcome, Error> {
+        let outcomes = self.write_tasks(std::slice::from_ref(change), expected_revision)?;
         let providers = self.states()?;
-        match outcomes.into_iter().next() {
-            Some(TaskOutcome::Conflict(row, revision)) => Ok(TaskSaveOutcome::Conflict(state_of(
-                change.task,
-                row.as_ref(),
-                revision,
-                &providers,
-            ))),
-            _ => Ok(TaskSaveOutcome::Saved(self.task(change.task)?)),
-        }
+        let state = |row: Option<TaskRow>, revision| {
+            state_of(change.task, row.as_ref(), revision, &providers)
+        };
+        Ok(match outcomes.into_iter().next() {
+            Some(TaskOutcome::Conflict(row, revision)) => {
+                TaskSaveOutcome::Conflict(state(row, revision))
+            }
+            Some(TaskOutcome::Changed(row, revision) | TaskOutcome::Unchanged(row, revision)) => {
+                TaskSaveOutcome::Saved(state(row, revision).assignment)
+            }
+            None => TaskSaveOutcome::Saved(unassigned(change.task)),
+        })
     }
 
     /// Applies every change in one transaction, or none; changes that

@@ -180,24 +180,28 @@ impl Store {
     /// Reads the group's row and lets `plan` decide, from it, what to
     /// write; writes that in the same transaction. `plan` returns the
     /// writes (none: nothing is written, no revision, no audit entry), or
-    /// an outcome that stops it (a stale revision).
+    /// an outcome that stops it (a stale revision). Returns the row as this
+    /// transaction left it, or as it was when `plan` stopped it: another
+    /// writer's later change is not in it.
     pub fn write_fields<T>(
         &mut self,
         group: &FieldGroup,
         action: &str,
         actor: &str,
         plan: impl FnOnce(Option<&FieldRow>) -> Result<Vec<FieldWrite>, T>,
-    ) -> Result<Result<(), T>, StoreError> {
+    ) -> Result<(Option<FieldRow>, Result<(), T>), StoreError> {
         let result = in_write_transaction!(self, |conn, q| {
             let current = q::read(conn, group)?;
             let writes = match plan(current.as_ref()) {
                 Ok(writes) => writes,
-                Err(stop) => return Ok(Err(stop)),
+                Err(stop) => return Ok((current, Err(stop))),
             };
-            if !writes.is_empty() {
-                q::write(conn, group, &writes, action, actor)?;
+            if writes.is_empty() {
+                return Ok((current, Ok(())));
             }
-            Ok::<_, diesel::result::Error>(Ok(()))
+            q::write(conn, group, &writes, action, actor)?;
+            let written = q::read(conn, group)?;
+            Ok::<_, diesel::result::Error>((written, Ok(())))
         });
         Ok(result?)
     }

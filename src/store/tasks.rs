@@ -49,10 +49,11 @@ pub struct TaskWrite<'a> {
 /// What a write to a task did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaskOutcome {
-    /// Written; the row as it is now (`None` once cleared).
-    Changed(Option<TaskRow>),
+    /// Written; the row as this transaction left it (`None` once cleared),
+    /// and the task's revision.
+    Changed(Option<TaskRow>, i64),
     /// It already was so: nothing written, no audit entry.
-    Unchanged(Option<TaskRow>),
+    Unchanged(Option<TaskRow>, i64),
     /// The task is at another revision than expected: nothing written.
     /// Its row now and its revision.
     Conflict(Option<TaskRow>, i64),
@@ -113,7 +114,7 @@ for_each_backend! {
                     .as_ref()
                     .is_some_and(|row| row.provider == provider && row.model_name == model);
                 if same {
-                    return Ok(TaskOutcome::Unchanged(current));
+                    return Ok(TaskOutcome::Unchanged(current, revision));
                 }
                 let new_row = TaskRow {
                     task: change.task.to_owned(),
@@ -139,7 +140,7 @@ for_each_backend! {
             }
             None => {
                 if current.is_none() {
-                    return Ok(TaskOutcome::Unchanged(None));
+                    return Ok(TaskOutcome::Unchanged(None, revision));
                 }
                 diesel::delete(tasks::table.find(change.task)).execute(conn)?;
                 ("clear", None)
@@ -160,7 +161,7 @@ for_each_backend! {
                 new: new.as_deref(),
             },
         )?;
-        Ok(TaskOutcome::Changed(new_row))
+        Ok(TaskOutcome::Changed(new_row, revision + 1))
     }
 }
 

@@ -257,6 +257,14 @@ impl RawConnection {
         }
     }
 
+    /// Runs statements as they are, bypassing llm-settings.
+    pub fn execute(&mut self, sql: &str) {
+        match self {
+            RawConnection::Sqlite(c) => c.batch_execute(sql).unwrap(),
+            RawConnection::Postgres(c) => c.batch_execute(sql).unwrap(),
+        }
+    }
+
     pub fn count(&mut self, sql: &str) -> i64 {
         let rows: Vec<Count> = match self {
             RawConnection::Sqlite(c) => diesel::sql_query(sql).load(c),

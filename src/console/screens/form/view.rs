@@ -19,6 +19,11 @@ use crate::sanitize::printable;
 /// The widths of the label and value columns; the default takes the rest.
 const COLUMNS: [u16; 2] = [24, 16];
 
+/// From this width on, each value's name (as the command line takes it)
+/// is shown too.
+const WIDE: u16 = 100;
+const WIDE_COLUMNS: [u16; 3] = [24, 16, 10];
+
 pub fn render(screen: &FormScreen, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
     let group = screen.group;
     let values = screen.values(data);
@@ -48,14 +53,18 @@ pub fn render(screen: &FormScreen, data: &Data, frame: &mut Frame, areas: Areas,
         Ok(values) => values.values.clone(),
         Err(_) => group.defaults(),
     };
-    let columns = Columns::new(inner, &COLUMNS);
-    render_header(
-        frame,
-        inner,
-        &columns,
-        &["Setting", "Value", "Default"],
-        theme,
-    );
+    let wide = areas.body.width >= WIDE;
+    let columns = if wide {
+        Columns::new(inner, &WIDE_COLUMNS)
+    } else {
+        Columns::new(inner, &COLUMNS)
+    };
+    let header: &[&'static str] = if wide {
+        &["Setting", "Value", "Default", "Name"]
+    } else {
+        &["Setting", "Value", "Default"]
+    };
+    render_header(frame, inner, &columns, header, theme);
     let mut y = inner.y + 1;
     if let Err(error) = values {
         // The row could not be read: say why, above the defaults, which a
@@ -103,16 +112,15 @@ pub fn render(screen: &FormScreen, data: &Data, frame: &mut Frame, areas: Areas,
             text.push_str(" (off)");
         }
         columns.render_mark(frame, row, selected);
-        render_cells(
-            frame,
-            row,
-            &columns,
-            [
-                Line::from(label),
-                Line::styled(text, style),
-                Line::styled(shown(field.default), theme.dim()),
-            ],
-        );
+        let mut cells = vec![
+            Line::from(label),
+            Line::styled(text, style),
+            Line::styled(shown(field.default), theme.dim()),
+        ];
+        if wide {
+            cells.push(Line::styled(field.name, theme.dim()));
+        }
+        render_cells(frame, row, &columns, cells);
     }
     render_detail(screen, &shown_values, frame, areas.detail, theme);
     if let Mode::EditNumber(dialog) = &screen.mode {
@@ -144,17 +152,23 @@ fn render_detail(
 ) {
     let group = screen.group;
     let field = &group.fields[screen.selected];
-    let mut spans = vec![Span::raw(format!(" {}: {}", field.name, field.help))];
+    // The name, range and whether it counts first: a narrow line cuts the
+    // help, not the rule.
+    let mut rules: Vec<String> = Vec::new();
     let range = field.range();
     if !range.is_empty() {
-        spans.push(Span::styled(format!("; {range}"), theme.dim()));
+        rules.push(range);
     }
-    if let (Some(switch), false) = (field.depends_on, group.counts(screen.selected, values)) {
-        spans.push(Span::styled(
-            format!("; off while {switch} is off"),
-            theme.warning(),
-        ));
+    let counts = group.counts(screen.selected, values);
+    if let (Some(switch), false) = (field.depends_on, counts) {
+        rules.push(format!("off while {switch} is off"));
     }
+    let mut spans = vec![Span::raw(format!(" {}", field.name))];
+    if !rules.is_empty() {
+        let style = if counts { theme.dim() } else { theme.warning() };
+        spans.push(Span::styled(format!(" ({})", rules.join("; ")), style));
+    }
+    spans.push(Span::raw(format!(": {}", field.help)));
     frame.render_widget(Line::from(spans), area);
 }
 
@@ -171,7 +185,7 @@ fn render_dialog(
         frame,
         free,
         area,
-        (60, 8),
+        (60, 9),
         format!(" {} ", field.label),
         theme,
     );
