@@ -13,7 +13,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Binary, Text, Timestamp};
 use llm_settings::secret::{MasterKey, generate_key_file, load_key_file, open, seal};
-use llm_settings::{Actor, OpenOptions, Provider, Settings};
+use llm_settings::fields::Value;
+use llm_settings::settings::FieldAction;
+use llm_settings::{Actor, OpenOptions, Provider, RiskSettings, Settings};
 use secrecy::SecretString;
 
 const KEY: &str = "sk-proj-BENCHbenchBENCHbenchBENCH-0001";
@@ -117,6 +119,69 @@ fn bench_backend(c: &mut Criterion, backend: &str, url: &str, dir: &std::path::P
                 conn.transaction(|conn| bare_save!(conn, &upsert, &audit, &sealed))
                     .unwrap()
             })
+        });
+    }
+    // A risk value set through the library, and the same change as bare
+    // SQL: each round sets another value, so that every one is written.
+    let mut round = 0i64;
+    group.bench_function("risk set through the library", |b| {
+        b.iter(|| {
+            round += 1;
+            let value = Value::Whole(1 + round % 2);
+            settings
+                .change_fields(&RiskSettings::GROUP, FieldAction::Set, &[(3, value)], None)
+                .unwrap()
+        })
+    });
+    let marker = |n: usize| {
+        if backend == "sqlite" {
+            "?".to_owned()
+        } else {
+            format!("${n}")
+        }
+    };
+    let update = format!(
+        "UPDATE risk_settings SET max_open_positions = {}, revision = revision + 1, updated_at = {}, updated_by = {} WHERE id = 1",
+        marker(1),
+        marker(2),
+        marker(3)
+    );
+    let audit = format!(
+        "INSERT INTO llm_settings_audit (at, actor, group_name, action, subject, old_value, new_value) VALUES ({}, {}, 'risk', 'set', 'max_open_positions', {}, {})",
+        marker(1),
+        marker(2),
+        marker(3),
+        marker(4)
+    );
+    macro_rules! bare_set {
+        ($conn:expr) => {{
+            round += 1;
+            let now = Utc::now().naive_utc();
+            diesel::sql_query(&update)
+                .bind::<diesel::sql_types::Integer, _>(1 + (round % 2) as i32)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>("bench")
+                .execute($conn)?;
+            diesel::sql_query(&audit)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>("bench")
+                .bind::<Text, _>("1")
+                .bind::<Text, _>("2")
+                .execute($conn)?;
+            Ok::<(), diesel::result::Error>(())
+        }};
+    }
+    if backend == "sqlite" {
+        let mut conn = SqliteConnection::establish(url).unwrap();
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;")
+            .unwrap();
+        group.bench_function("risk set bare SQL", |b| {
+            b.iter(|| conn.immediate_transaction(|conn| bare_set!(conn)).unwrap())
+        });
+    } else {
+        let mut conn = PgConnection::establish(url).unwrap();
+        group.bench_function("risk set bare SQL", |b| {
+            b.iter(|| conn.transaction(|conn| bare_set!(conn)).unwrap())
         });
     }
     group.bench_function("list", |b| b.iter(|| settings.statuses().unwrap()));

@@ -160,6 +160,7 @@ struct Figures {
     first_frame_ms: Vec<f64>,
     first_frame_bytes: Vec<f64>,
     bytes_per_tab_switch: Vec<f64>,
+    bytes_per_digit: Vec<f64>,
     bytes_per_char: Vec<f64>,
     bytes_per_move: Vec<f64>,
     idle_bytes: Vec<f64>,
@@ -216,6 +217,21 @@ fn measure(
             let bytes = session.bytes_for(key);
             figures.bytes_per_tab_switch.push(bytes as f64);
         }
+        // Digits typed into the Risk tab's number dialog (the window,
+        // in hours), then Esc and back to the first tab.
+        session.bytes_for(b"4");
+        for _ in 0..6 {
+            session.bytes_for(b"\x1b[B");
+        }
+        session.bytes_for(b"\r");
+        let mut per_digit = Vec::new();
+        for digit in b"12345" {
+            per_digit.push(session.bytes_for(&[*digit]) as f64);
+        }
+        figures.bytes_per_digit.push(median(&per_digit));
+        session.bytes_for(b"\x1b");
+        thread::sleep(Duration::from_millis(100));
+        session.bytes_for(b"1");
         for key in [b"\x1b[B", b"\x1b[B", b"\x1b[A", b"\x1b[A"] {
             let bytes = session.bytes_for(key);
             figures.bytes_per_move.push(bytes as f64);
@@ -329,6 +345,7 @@ fn main() {
     };
     let list_ms = whole_process_ms(&["providers", "list", "--json"]);
     let tasks_ms = whole_process_ms(&["tasks", "list", "--json"]);
+    let global_ms = whole_process_ms(&["global", "show", "--json"]);
     let screen_bytes = median(&ours.first_frame_bytes);
 
     let first_ratio = median(&ours.first_frame_ms) / median(&floor.first_frame_ms);
@@ -395,6 +412,20 @@ fn main() {
             f64::NAN,
             "target <= 10".to_owned(),
             list_ms <= 10.0,
+        ),
+        (
+            "global show --json, whole process (ms)",
+            global_ms,
+            f64::NAN,
+            "target <= 10".to_owned(),
+            global_ms <= 10.0,
+        ),
+        (
+            "bytes per digit typed in the number dialog",
+            median(&ours.bytes_per_digit),
+            f64::NAN,
+            "target <= 48".to_owned(),
+            median(&ours.bytes_per_digit) <= 48.0,
         ),
         (
             "tasks list --json, whole process (ms)",

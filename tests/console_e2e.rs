@@ -276,3 +276,60 @@ fn the_console_stays_responsive_while_a_test_waits_for_a_silent_server() {
     term.send(b"q");
     assert_eq!(term.wait_exit(), 0, "quit did not wait for the test");
 }
+
+#[test]
+fn a_switch_toggled_a_number_edited_and_reset_in_the_risk_tab() {
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let mut term = console(&sandbox);
+    term.wait_for("[1 Providers]");
+    term.send(b"4");
+    term.wait_for("Risk: 3 checks off");
+    term.send(b" ");
+    term.wait_for("Drawdown check is now on.");
+    term.wait_for("Risk: 2 checks off");
+    term.send(DOWN);
+    term.send(ENTER);
+    term.wait_for("A number more than 0 and at most 100; default 10.");
+    term.send(b"\x7f\x7f"); // Backspace twice: the 10 goes
+    term.type_text("250");
+    term.send(ENTER);
+    term.wait_for("max_drawdown_pct must be a number more than 0 and at most");
+    term.send(b"\x7f\x7f\x7f");
+    term.type_text("4.5");
+    term.send(ENTER);
+    term.wait_for("Max drawdown (%) is now 4.5.");
+    let shown = sandbox.run(&["risk", "show", "--json"], b"").json();
+    assert_eq!(shown["drawdown_check_enabled"], true);
+    assert_eq!(shown["max_drawdown_pct"], 4.5);
+    term.send(b"x");
+    term.wait_for("Max drawdown (%) is now 10.");
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    assert_restored(&term);
+    let shown = sandbox.run(&["risk", "show", "--json"], b"").json();
+    assert_eq!(shown["max_drawdown_pct"], 10);
+    assert_eq!(shown["drawdown_check_enabled"], true);
+    let trail: Vec<String> = open(&db, &sandbox)
+        .audit_trail()
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            format!(
+                "{} {} {} -> {}",
+                row.action,
+                row.subject.unwrap(),
+                row.old_value.unwrap(),
+                row.new_value.unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            "set drawdown_check_enabled false -> true",
+            "set max_drawdown_pct 10 -> 4.5",
+            "reset max_drawdown_pct 4.5 -> 10"
+        ]
+    );
+}

@@ -45,3 +45,29 @@ fn every_table_and_column_is_documented() {
         }
     }
 }
+
+#[test]
+fn every_described_group_and_field_is_documented() {
+    for group in [
+        &llm_settings::GlobalSettings::GROUP,
+        &llm_settings::RiskSettings::GROUP,
+    ] {
+        assert!(
+            FORMAT.contains(&format!("`{}`", group.table)),
+            "{}",
+            group.table
+        );
+        for column in group.fields.iter().map(|field| field.name).chain([
+            "id",
+            "updated_at",
+            "updated_by",
+            "revision",
+        ]) {
+            assert!(
+                FORMAT.contains(&format!("`{column}`")),
+                "docs/FORMAT.md does not document {}.{column}",
+                group.table
+            );
+        }
+    }
+}
