@@ -221,7 +221,7 @@ fn another_admins_change_is_shown_and_the_same_key_again_applies_yours() {
         panic!()
     };
     assert!(
-        matches!(&dialog.state, DialogState::Conflict(c) if c.now == "it is 3 now" && c.revision == 8)
+        matches!(&dialog.state, DialogState::Conflict(c) if c.now == "Max drawdown (%) is 3 now" && c.revision == 8)
     );
     insta::assert_snapshot!("risk_conflict_notice", snapshot(&app, 80, 24));
     let (_, confirmed) = work(press(&mut app, KeyCode::Enter));

@@ -357,12 +357,19 @@ impl Screen for FormScreen {
                 match &mut self.mode {
                     Mode::EditNumber(dialog) if awaited => {
                         let index = dialog.content.index;
+                        // The revision is the group's: another value of it
+                        // may be what changed.
+                        let field = &self.group.fields[index];
                         dialog.state = DialogState::Conflict(Conflict {
                             revision: values.revision,
-                            subject: self.group.fields[index].label.to_owned(),
+                            subject: self.group.title.to_owned(),
                             changed_by: values.changed_by.clone(),
                             changed_at: values.changed_at,
-                            now: format!("it is {} now", shown(values.values[index])),
+                            now: format!(
+                                "{} is {} now",
+                                field.label,
+                                shown(values.values[index])
+                            ),
                         });
                         ctx.changed();
                     }
