@@ -39,8 +39,8 @@ fn data() -> Data {
     risk.values[0] = Value::Switch(true);
     risk.values[1] = Value::Number(5.0);
     Data {
-        global: Ok(changed(global, 3, "alice from 203.0.113.7")),
-        risk: Ok(changed(risk, 2, "bob")),
+        global: Some(Ok(changed(global, 3, "alice from 203.0.113.7"))),
+        risk: Some(Ok(changed(risk, 2, "bob"))),
         ..Data::with_providers(providers)
     }
 }
@@ -232,7 +232,7 @@ fn another_admins_change_is_shown_and_the_same_key_again_applies_yours() {
 #[test]
 fn a_group_that_cannot_be_read_says_why_and_a_reset_repairs_it() {
     let mut data = data();
-    data.risk = Err("risk.max_open_positions holds 0 in the database, which is not a whole number from 1 to 1000; set it again or reset it (risk reset max_open_positions)".into());
+    data.risk = Some(Err("risk.max_open_positions holds 0 in the database, which is not a whole number from 1 to 1000; set it again or reset it (risk reset max_open_positions)".into()));
     let mut app = app_on('4', data);
     insta::assert_snapshot!("risk_cannot_be_read", snapshot(&app, 80, 24));
     for _ in 0..3 {
@@ -247,6 +247,28 @@ fn a_group_that_cannot_be_read_says_why_and_a_reset_repairs_it() {
     // The other tabs work.
     press(&mut app, KeyCode::Char('3'));
     assert!(snapshot(&app, 80, 24).contains("Confidence threshold"));
+}
+
+#[test]
+fn before_the_worker_has_read_them_the_tabs_say_so_and_keys_change_nothing() {
+    let providers = Provider::ALL
+        .map(|p| common::provider_state(p, None, false, 0, ""))
+        .to_vec();
+    let mut app = app_on('4', Data::first_frame(providers));
+    let screen = snapshot(&app, 80, 24);
+    assert!(screen.contains("Reading the values…"), "{screen}");
+    assert!(press(&mut app, KeyCode::Char(' ')).is_none());
+    assert!(press(&mut app, KeyCode::Char('x')).is_none());
+    press(&mut app, KeyCode::Char('2'));
+    assert!(snapshot(&app, 80, 24).contains("Reading the tasks…"));
+    assert!(press(&mut app, KeyCode::Enter).is_none());
+    // The worker's first read arrives: everything is there.
+    app.update(Event::worker(WorkerEvent::Read(Refreshed {
+        risk: Some(Ok(GroupValues::defaults(&RiskSettings::GROUP))),
+        ..Refreshed::default()
+    })));
+    press(&mut app, KeyCode::Char('4'));
+    assert!(snapshot(&app, 80, 24).contains("Risk: 3 checks off"));
 }
 
 #[test]

@@ -73,10 +73,11 @@ pub struct Data {
     pub providers: Vec<ProviderState>,
     /// The nine tasks, in display order.
     pub tasks: Vec<TaskState>,
-    /// The global settings, or why their row could not be read.
-    pub global: Result<GroupValues, String>,
-    /// The risk rules, or why their row could not be read.
-    pub risk: Result<GroupValues, String>,
+    /// The global settings, or why their row could not be read; `None`
+    /// until the worker has read them (just after the first frame).
+    pub global: Option<Result<GroupValues, String>>,
+    /// The risk rules, likewise.
+    pub risk: Option<Result<GroupValues, String>>,
 }
 
 impl Data {
@@ -99,17 +100,30 @@ impl Data {
         Data {
             providers,
             tasks,
-            global: Ok(GroupValues::defaults(&GlobalSettings::GROUP)),
-            risk: Ok(GroupValues::defaults(&RiskSettings::GROUP)),
+            global: Some(Ok(GroupValues::defaults(&GlobalSettings::GROUP))),
+            risk: Some(Ok(GroupValues::defaults(&RiskSettings::GROUP))),
         }
     }
 
-    /// The values of a group of described fields, or why not.
-    pub fn fields(&self, group: &FieldGroup) -> &Result<GroupValues, String> {
+    /// What the first frame needs: the providers. The other groups are
+    /// read by the worker just after it is drawn; until then their tabs
+    /// say so (no task is shown as unassigned that is not).
+    pub fn first_frame(providers: Vec<ProviderState>) -> Self {
+        Data {
+            providers,
+            tasks: Vec::new(),
+            global: None,
+            risk: None,
+        }
+    }
+
+    /// The values of a group of described fields, or why not; `None` while
+    /// not read yet.
+    pub fn fields(&self, group: &FieldGroup) -> Option<&Result<GroupValues, String>> {
         if group.group == Group::Risk {
-            &self.risk
+            self.risk.as_ref()
         } else {
-            &self.global
+            self.global.as_ref()
         }
     }
 
@@ -122,10 +136,10 @@ impl Data {
             self.tasks = tasks;
         }
         if let Some(global) = refreshed.global {
-            self.global = global;
+            self.global = Some(global);
         }
         if let Some(risk) = refreshed.risk {
-            self.risk = risk;
+            self.risk = Some(risk);
         }
     }
 }
@@ -427,6 +441,10 @@ impl App {
                 self.data.refresh(refreshed);
                 self.clamp_selections();
                 self.inform(text);
+            }
+            WorkerEvent::Read(refreshed) => {
+                self.data.refresh(refreshed);
+                self.clamp_selections();
             }
             WorkerEvent::Unreachable(text) => self.warn(text),
             WorkerEvent::Reconnected(refreshed) => {

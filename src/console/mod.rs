@@ -40,16 +40,14 @@ pub enum ConsoleError {
 /// terminal is touched.
 pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
     let mut settings = Settings::open(options)?;
-    let refreshed = worker::read_every_group(&mut settings)?;
+    let providers = settings.states()?;
     let database = format!(
         "{} {}",
         settings.location().backend_name(),
         settings.location()
     );
     let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let mut data = app::Data::with_providers(Vec::new());
-    data.refresh(refreshed);
-    let mut app = App::with_data(database, data, color);
+    let mut app = App::with_data(database, app::Data::first_frame(providers), color);
 
     let mut terminal = terminal::enter().map_err(ConsoleError::Terminal)?;
     let result = start_and_loop(&mut app, &mut terminal, settings, options);

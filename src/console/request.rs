@@ -59,6 +59,9 @@ pub enum WorkerEvent {
         outcome: Result<Done, String>,
         refreshed: Refreshed,
     },
+    /// Every group as read just after the first frame (which needed only
+    /// the providers); nothing to say.
+    Read(Refreshed),
     /// Someone else changed the settings; says who and what.
     ChangedElsewhere { text: String, refreshed: Refreshed },
     /// The periodic check could not reach the database.

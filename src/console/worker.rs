@@ -45,6 +45,13 @@ pub fn spawn<M: Send + 'static>(
                 poll_failed: false,
             };
             worker.seen = worker.marker();
+            // The first frame showed the providers; the other groups now.
+            if answer
+                .send(wrap(WorkerEvent::Read(worker.read_all())))
+                .is_err()
+            {
+                return;
+            }
             loop {
                 let request = match requests.recv_timeout(POLL_INTERVAL) {
                     Ok(request) => request,

@@ -107,18 +107,20 @@ for_each_backend! {
     }
 
     /// Writes `changes` into the group's row (made first, with the
-    /// defaults, if it is missing), bumps the revision, and appends one
-    /// audit entry per change, in the caller's transaction.
+    /// defaults, when `exists` is false), bumps the revision, and appends
+    /// one audit entry per change, in the caller's transaction: one
+    /// statement a change (the first carries the revision), one an entry.
     pub fn write(
         conn: &mut Conn,
         group: &FieldGroup,
+        exists: bool,
         changes: &[FieldWrite],
         action: &str,
         actor: &str,
+        at: NaiveDateTime,
     ) -> QueryResult<()> {
-        let at = now();
         let marker = <Conn as BindMarker>::marker;
-        if read(conn, group)?.is_none() {
+        if !exists {
             diesel::sql_query(format!(
                 "INSERT INTO {} (id, updated_at, updated_by, revision) VALUES (1, {}, {}, 0)",
                 group.table,
@@ -129,20 +131,39 @@ for_each_backend! {
             .bind::<Text, _>(actor)
             .execute(conn)?;
         }
-        for change in changes {
+        for (number, change) in changes.iter().enumerate() {
             let name = group.fields[change.index].name;
-            let query = diesel::sql_query(format!(
-                "UPDATE {} SET {name} = {} WHERE id = 1",
-                group.table,
-                marker(1)
-            ));
+            let sql = if number == 0 {
+                format!(
+                    "UPDATE {} SET {name} = {}, revision = revision + 1, updated_at = {}, updated_by = {} WHERE id = 1",
+                    group.table,
+                    marker(1),
+                    marker(2),
+                    marker(3)
+                )
+            } else {
+                format!("UPDATE {} SET {name} = {} WHERE id = 1", group.table, marker(1))
+            };
+            let query = diesel::sql_query(sql);
+            macro_rules! run {
+                ($query:expr) => {
+                    if number == 0 {
+                        $query
+                            .bind::<Timestamp, _>(at)
+                            .bind::<Text, _>(actor)
+                            .execute(conn)?
+                    } else {
+                        $query.execute(conn)?
+                    }
+                };
+            }
             match change.value {
-                Value::Switch(on) => query.bind::<Bool, _>(on).execute(conn)?,
+                Value::Switch(on) => run!(query.bind::<Bool, _>(on)),
                 // Every whole number's range fits 32 bits.
-                Value::Whole(number) => query
-                    .bind::<Integer, _>(i32::try_from(number).unwrap_or(i32::MAX))
-                    .execute(conn)?,
-                Value::Number(number) => query.bind::<Double, _>(number).execute(conn)?,
+                Value::Whole(number) => {
+                    run!(query.bind::<Integer, _>(i32::try_from(number).unwrap_or(i32::MAX)))
+                }
+                Value::Number(number) => run!(query.bind::<Double, _>(number)),
             };
             let new = change.value.to_string();
             audit::append(
@@ -158,16 +179,35 @@ for_each_backend! {
                 },
             )?;
         }
-        diesel::sql_query(format!(
-            "UPDATE {} SET revision = revision + 1, updated_at = {}, updated_by = {} WHERE id = 1",
-            group.table,
-            marker(1),
-            marker(2)
-        ))
-        .bind::<Timestamp, _>(at)
-        .bind::<Text, _>(actor)
-        .execute(conn)?;
         Ok(())
+    }
+}
+
+/// The row as `write` leaves it: `before` (or the defaults) with the
+/// changes, the next revision, and who and when.
+fn written_row(
+    group: &FieldGroup,
+    before: Option<&FieldRow>,
+    changes: &[FieldWrite],
+    actor: &str,
+    at: NaiveDateTime,
+) -> FieldRow {
+    let mut texts: Vec<Option<String>> = match before {
+        Some(row) => row.texts.clone(),
+        None => group
+            .fields
+            .iter()
+            .map(|field| Some(field.default.to_string()))
+            .collect(),
+    };
+    for change in changes {
+        texts[change.index] = Some(change.value.to_string());
+    }
+    FieldRow {
+        texts,
+        revision: before.map_or(0, |row| row.revision) + 1,
+        updated_at: Some(at),
+        updated_by: Some(actor.to_owned()),
     }
 }
 
@@ -190,6 +230,7 @@ impl Store {
         actor: &str,
         plan: impl FnOnce(Option<&FieldRow>) -> Result<Vec<FieldWrite>, T>,
     ) -> Result<(Option<FieldRow>, Result<(), T>), StoreError> {
+        let at = now();
         let result = in_write_transaction!(self, |conn, q| {
             let current = q::read(conn, group)?;
             let writes = match plan(current.as_ref()) {
@@ -199,9 +240,11 @@ impl Store {
             if writes.is_empty() {
                 return Ok((current, Ok(())));
             }
-            q::write(conn, group, &writes, action, actor)?;
-            let written = q::read(conn, group)?;
-            Ok::<_, diesel::result::Error>((written, Ok(())))
+            q::write(conn, group, current.is_some(), &writes, action, actor, at)?;
+            // The writers' lock (or SQLite's write lock) is held: the row is
+            // exactly what was read, with these writes.
+            let written = written_row(group, current.as_ref(), &writes, actor, at);
+            Ok::<_, diesel::result::Error>((Some(written), Ok(())))
         });
         Ok(result?)
     }

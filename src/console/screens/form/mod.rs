@@ -100,8 +100,9 @@ impl FormScreen {
         }
     }
 
-    /// The group's values as the console last read them, or why not.
-    pub fn values<'a>(&self, data: &'a Data) -> &'a Result<GroupValues, String> {
+    /// The group's values as the console last read them, or why not;
+    /// `None` while not read yet.
+    pub fn values<'a>(&self, data: &'a Data) -> Option<&'a Result<GroupValues, String>> {
         data.fields(self.group)
     }
 
@@ -109,16 +110,16 @@ impl FormScreen {
     /// could not be read.
     fn current(&self, data: &Data, index: usize) -> Value {
         match self.values(data) {
-            Ok(values) => values.values[index],
-            Err(_) => self.group.fields[index].default,
+            Some(Ok(values)) => values.values[index],
+            _ => self.group.fields[index].default,
         }
     }
 
     fn revision(&self, data: &Data) -> Option<i64> {
-        self.values(data)
-            .as_ref()
-            .ok()
-            .map(|values| values.revision)
+        match self.values(data) {
+            Some(Ok(values)) => Some(values.revision),
+            _ => None,
+        }
     }
 
     /// The request that writes `value` into field `index`.
@@ -149,6 +150,10 @@ impl FormScreen {
 
     fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
         let action = keys::lookup(BINDINGS, key)?;
+        if self.values(ctx.data).is_none() {
+            // Not read yet: there is nothing to change.
+            return None;
+        }
         ctx.changed();
         let index = self.selected;
         let field = &self.group.fields[index];
@@ -180,7 +185,7 @@ impl FormScreen {
                 None
             }
             (Action::Reset, _) => {
-                if current == field.default && self.values(ctx.data).is_ok() {
+                if current == field.default && matches!(self.values(ctx.data), Some(Ok(_))) {
                     ctx.inform(format!(
                         "{} is at its default ({}) already.",
                         field.label, field.default

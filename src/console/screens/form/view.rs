@@ -26,7 +26,13 @@ const WIDE_COLUMNS: [u16; 3] = [24, 16, 10];
 
 pub fn render(screen: &FormScreen, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
     let group = screen.group;
-    let values = screen.values(data);
+    let Some(values) = screen.values(data) else {
+        let block = Block::bordered().title(format!(" {} ", group.title));
+        let inner = block.inner(areas.body);
+        frame.render_widget(block, areas.body);
+        frame.render_widget(Line::styled(" Reading the values…", theme.dim()), inner);
+        return;
+    };
     let title = match values {
         Ok(values) => {
             let off = values.checks_off().len();

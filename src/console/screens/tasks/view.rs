@@ -81,6 +81,11 @@ fn render_table(screen: &TasksScreen, data: &Data, frame: &mut Frame, area: Rect
     if inner.is_empty() {
         return;
     }
+    if data.tasks.is_empty() {
+        // Read by the worker just after the first frame.
+        frame.render_widget(Line::styled(" Reading the tasks…", theme.dim()), inner);
+        return;
+    }
     let wide = area.width >= WIDE;
     let columns = if wide {
         Columns::new(inner, &WIDE_COLUMNS)
