@@ -640,3 +640,31 @@ fn the_footer_and_help_come_from_the_current_tab() {
     assert!(!help.contains("test the selected provider"), "{help}");
     assert!(help.contains("Everywhere"));
 }
+
+#[test]
+fn the_read_after_the_first_frame_draws_only_what_changes_on_the_current_tab() {
+    use llm_settings::console::app::Data;
+    let mut app = App::with_data("SQLite x".into(), Data::first_frame(providers()), true);
+    app.take_dirty();
+    let everything = Data::with_providers(providers());
+    let read = || {
+        Event::worker(WorkerEvent::Read(Refreshed {
+            providers: Some(everything.providers.clone()),
+            tasks: Some(everything.tasks.clone()),
+            global: everything.global.clone(),
+            risk: everything.risk.clone(),
+        }))
+    };
+    app.update(read());
+    assert!(
+        !app.take_dirty(),
+        "the providers did not change: nothing to draw"
+    );
+    assert_eq!(app.data.tasks.len(), 9);
+    // On the Tasks tab, the same read is news.
+    let mut app = App::with_data("SQLite x".into(), Data::first_frame(providers()), true);
+    app.update(key(KeyCode::Char('2')));
+    app.take_dirty();
+    app.update(read());
+    assert!(app.take_dirty());
+}

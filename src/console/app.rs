@@ -443,8 +443,13 @@ impl App {
                 self.inform(text);
             }
             WorkerEvent::Read(refreshed) => {
+                // Just after the first frame: draw again only if what the
+                // current tab shows changed (the first frame stays the
+                // last one sent, over a slow link too).
+                let before = self.data.clone();
                 self.data.refresh(refreshed);
                 self.clamp_selections();
+                self.dirty = self.shows_a_change(&before);
             }
             WorkerEvent::Unreachable(text) => self.warn(text),
             WorkerEvent::Reconnected(refreshed) => {
@@ -452,6 +457,22 @@ impl App {
                 self.clamp_selections();
                 self.inform("The database answers again.");
             }
+        }
+    }
+
+    /// Whether the current tab shows anything that differs between
+    /// `before` and the data now.
+    fn shows_a_change(&self, before: &Data) -> bool {
+        let now = &self.data;
+        match self.tab {
+            // A confirmation names the tasks that stop.
+            Tab::Providers => {
+                before.providers != now.providers
+                    || (self.screens.providers.is_modal() && before.tasks != now.tasks)
+            }
+            Tab::Tasks => before.providers != now.providers || before.tasks != now.tasks,
+            Tab::Global => before.global != now.global,
+            Tab::Risk => before.risk != now.risk,
         }
     }
 

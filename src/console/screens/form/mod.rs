@@ -150,10 +150,8 @@ impl FormScreen {
 
     fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
         let action = keys::lookup(BINDINGS, key)?;
-        if self.values(ctx.data).is_none() {
-            // Not read yet: there is nothing to change.
-            return None;
-        }
+        // Not read yet: there is nothing to change.
+        self.values(ctx.data)?;
         ctx.changed();
         let index = self.selected;
         let field = &self.group.fields[index];
