@@ -39,8 +39,7 @@ pub enum ConsoleError {
 /// at start (no database, a wrong master key) is returned before the
 /// terminal is touched.
 pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
-    let mut settings = Settings::open(options)?;
-    let providers = settings.states()?;
+    let (settings, providers) = Settings::open_with_states(options)?;
     let database = format!(
         "{} {}",
         settings.location().backend_name(),

@@ -11,7 +11,8 @@ use crate::group::Group;
 use crate::secret::{
     self, Envelope, KeyId, KeySource, MasterKey, OpenError, SecretSlot, load_master_key,
 };
-use crate::store::{Change, DatabaseLocation, ResealError, SealedValue, Store};
+use crate::status::ProviderState;
+use crate::store::{Change, ConfigRow, DatabaseLocation, ResealError, SealedValue, Store};
 
 /// What a master key rotation did (or, in a dry run, would do).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,13 +29,25 @@ impl Settings {
     /// the default key file while no value is stored) and refuses a master key
     /// that is not the one the stored values were sealed with.
     pub fn open(options: &OpenOptions) -> Result<Self, Error> {
+        Self::open_reading_providers(options).map(|(settings, _)| settings)
+    }
+
+    /// [`Settings::open`], with the five providers' states from the rows
+    /// that opening read anyway: the console's first frame needs both.
+    pub fn open_with_states(options: &OpenOptions) -> Result<(Self, Vec<ProviderState>), Error> {
+        let (settings, rows) = Self::open_reading_providers(options)?;
+        let states = settings.states_of_rows(&rows);
+        Ok((settings, states))
+    }
+
+    fn open_reading_providers(options: &OpenOptions) -> Result<(Self, Vec<ConfigRow>), Error> {
         let location = DatabaseLocation::resolve(options.database_url.as_deref())?;
         let source = KeySource::resolve(options.key_file.as_deref())?;
         let mut store = Store::open(&location)?;
-        let sealed = store.sealed_values()?;
+        let (rows, sealed) = store.provider_rows_and_sealed_values()?;
         let loaded = load_master_key(source, !sealed.is_empty())?;
         check_master_key(&sealed, &loaded.key, &loaded.origin)?;
-        Ok(Settings {
+        let settings = Settings {
             store,
             master_key: loaded.key,
             key_origin: loaded.origin,
@@ -43,7 +56,8 @@ impl Settings {
                 .actor
                 .clone()
                 .unwrap_or_else(Actor::from_environment),
-        })
+        };
+        Ok((settings, rows))
     }
 
     /// Re-encrypts every sealed value of every group under `new_key` in one

@@ -42,13 +42,18 @@ impl Settings {
     /// that does not decrypt is reported in its provider's `fault`.
     pub fn states(&mut self) -> Result<Vec<ProviderState>, Error> {
         let rows = self.store.rows()?;
-        Ok(Provider::ALL
+        Ok(self.states_of_rows(&rows))
+    }
+
+    /// The five states from the providers' rows.
+    pub(super) fn states_of_rows(&self, rows: &[ConfigRow]) -> Vec<ProviderState> {
+        Provider::ALL
             .into_iter()
             .map(|provider| {
                 let row = rows.iter().find(|row| row.provider == provider.id());
                 self.state_of(provider, row)
             })
-            .collect())
+            .collect()
     }
 
     fn state_of(&self, provider: Provider, row: Option<&ConfigRow>) -> ProviderState {

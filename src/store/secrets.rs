@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::audit::Change;
 use super::schema::llm_provider_configs as configs;
-use super::{Store, StoreError, now};
+use super::{ConfigRow, Store, StoreError, now};
 use crate::provider::Provider;
 use crate::secret::SecretSlot;
 
@@ -81,6 +81,31 @@ impl Store {
     /// Every sealed value of every table.
     pub fn sealed_values(&mut self) -> Result<Vec<SealedValue>, StoreError> {
         Ok(on_connection!(self, |conn, q| q::all(conn))?)
+    }
+
+    /// Every provider row, and every sealed value of every table, the
+    /// providers' taken from those rows: what opening needs, in as few
+    /// reads as there are tables with secrets.
+    pub fn provider_rows_and_sealed_values(
+        &mut self,
+    ) -> Result<(Vec<ConfigRow>, Vec<SealedValue>), StoreError> {
+        let rows = self.rows()?;
+        let mut values = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let Some(bytes) = &row.encrypted_key else {
+                continue;
+            };
+            let provider: Provider = row
+                .provider
+                .parse()
+                .map_err(|_| StoreError::from(unknown_row(&row.provider)))?;
+            values.push(SealedValue {
+                slot: SecretSlot::ProviderKey(provider),
+                bytes: bytes.clone(),
+            });
+        }
+        values.sort_by_key(|value| value.slot);
+        Ok((rows, values))
     }
 
     /// Replaces every sealed value in one write transaction: `reseal` gets
