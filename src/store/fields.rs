@@ -25,51 +25,56 @@ pub struct FieldRow {
 }
 
 #[derive(QueryableByName)]
-struct Cell {
-    #[diesel(sql_type = Text)]
-    name: String,
+struct Joined {
     #[diesel(sql_type = Nullable<Text>)]
     value: Option<String>,
 }
 
-/// One statement that reads every column of the group's row as text: a
-/// `SELECT` a column, joined by `UNION ALL`, so one round trip. The names
-/// come from the descriptions, never from input.
-fn select_row(group: &FieldGroup) -> String {
-    let column = |name: &str| {
-        format!(
-            "SELECT '{name}' AS name, CAST({name} AS TEXT) AS value FROM {} WHERE id = 1",
-            group.table
-        )
-    };
-    group
+/// The unit separator, between the columns joined into one text: no value
+/// llm-settings writes holds a control character.
+const SEPARATOR: char = '\u{1f}';
+
+/// One statement that reads every column of the group's row as one text,
+/// the columns joined by [`SEPARATOR`] (`updated_by`, the one free text,
+/// last): one row of one column, which both backends parse quickly. The
+/// names come from the descriptions, never from input.
+fn select_row(group: &FieldGroup, separator: &str) -> String {
+    let columns: Vec<String> = group
         .fields
         .iter()
         .map(|field| field.name)
         .chain(["revision", "updated_at", "updated_by"])
-        .map(column)
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ")
+        .map(|name| format!("COALESCE(CAST({name} AS TEXT), '')"))
+        .collect();
+    format!(
+        "SELECT {} AS value FROM {} WHERE id = 1",
+        columns.join(&format!(" || {separator} || ")),
+        group.table
+    )
 }
 
-fn row_of(group: &FieldGroup, cells: Vec<Cell>) -> Option<FieldRow> {
-    if cells.is_empty() {
-        return None;
-    }
-    let take = |name: &str| {
-        cells
-            .iter()
-            .find(|cell| cell.name == name)
-            .and_then(|cell| cell.value.clone())
-    };
+fn row_of(group: &FieldGroup, joined: Option<String>) -> Option<FieldRow> {
+    let joined = joined?;
+    let count = group.fields.len() + 3;
+    let mut parts: Vec<Option<String>> = joined
+        .splitn(count, SEPARATOR)
+        .map(|part| (!part.is_empty()).then(|| part.to_owned()))
+        .collect();
+    parts.resize(count, None);
+    let updated_by = parts.pop().flatten();
+    let updated_at = parts.pop().flatten().and_then(|text| {
+        NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f").ok()
+    });
+    let revision = parts
+        .pop()
+        .flatten()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0);
     Some(FieldRow {
-        texts: group.fields.iter().map(|field| take(field.name)).collect(),
-        revision: take("revision")
-            .and_then(|text| text.parse().ok())
-            .unwrap_or(0),
-        updated_at: take("updated_at")
-            .and_then(|text| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f").ok()),
-        updated_by: take("updated_by"),
+        texts: parts,
+        revision,
+        updated_at,
+        updated_by,
     })
 }
 
@@ -82,14 +87,20 @@ pub struct FieldWrite {
     pub old: Option<String>,
 }
 
-/// How a backend writes the `n`th bind parameter of a statement.
+/// What differs between the backends' SQL here: how the `n`th bind
+/// parameter is written, and the expression of the separator.
 pub(crate) trait BindMarker {
     fn marker(n: usize) -> String;
+    fn separator() -> &'static str;
 }
 
 impl BindMarker for diesel::SqliteConnection {
     fn marker(_: usize) -> String {
         "?".to_owned()
+    }
+
+    fn separator() -> &'static str {
+        "char(31)"
     }
 }
 
@@ -97,13 +108,18 @@ impl BindMarker for diesel::PgConnection {
     fn marker(n: usize) -> String {
         format!("${n}")
     }
+
+    fn separator() -> &'static str {
+        "chr(31)"
+    }
 }
 
 for_each_backend! {
     /// The group's row, or `None` when it has none.
     pub fn read(conn: &mut Conn, group: &FieldGroup) -> QueryResult<Option<FieldRow>> {
-        let cells: Vec<Cell> = diesel::sql_query(select_row(group)).load(conn)?;
-        Ok(row_of(group, cells))
+        let sql = select_row(group, <Conn as BindMarker>::separator());
+        let rows: Vec<Joined> = diesel::sql_query(sql).load(conn)?;
+        Ok(rows.into_iter().next().and_then(|row| row_of(group, row.value)))
     }
 
     /// Writes `changes` into the group's row (made first, with the
