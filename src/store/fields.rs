@@ -62,9 +62,10 @@ fn row_of(group: &FieldGroup, joined: Option<String>) -> Option<FieldRow> {
         .collect();
     parts.resize(count, None);
     let updated_by = parts.pop().flatten();
-    let updated_at = parts.pop().flatten().and_then(|text| {
-        NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f").ok()
-    });
+    let updated_at = parts
+        .pop()
+        .flatten()
+        .and_then(|text| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S%.f").ok());
     let revision = parts
         .pop()
         .flatten()
