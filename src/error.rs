@@ -12,6 +12,7 @@ use crate::provider::{InvalidProvider, Provider};
 use crate::secret::{KeyId, KeyOrigin, MasterKeyError, OpenError, SecretSlot};
 use crate::store::{DatabaseUrlError, StoreError};
 use crate::task::{InvalidModelName, InvalidTask, Task, TaskStatus};
+use crate::telegram::InvalidChatId;
 
 /// A failure of llm-settings. Messages never contain a key, a master key or a
 /// database password.
@@ -59,6 +60,14 @@ pub enum Error {
     InvalidTask(#[from] InvalidTask),
     #[error(transparent)]
     InvalidValue(#[from] InvalidValue),
+    #[error(transparent)]
+    InvalidChatId(#[from] InvalidChatId),
+    #[error("a chat id is needed: none is stored (give one with --chat-id ID); nothing was saved")]
+    TelegramNeedsChat,
+    #[error("the Telegram bot needs a token and a chat id first (telegram set --chat-id ID)")]
+    TelegramIncomplete,
+    #[error("the Telegram bot token cannot be read: {source}; set it again")]
+    TelegramTokenUndecryptable { source: OpenError },
     #[error(
         "{group}.{field} holds {found} in the database, which is not {allowed}; set it again or reset it ({group} reset {field})"
     )]
@@ -89,6 +98,8 @@ impl Error {
             | Error::InvalidBaseUrl(_)
             | Error::InvalidTask(_)
             | Error::InvalidValue(_)
+            | Error::InvalidChatId(_)
+            | Error::TelegramNeedsChat
             | Error::InvalidModelName(_)
             | Error::DatabaseUrl(_) => 2,
             _ => 1,

@@ -71,6 +71,7 @@ pub mod settings;
 pub mod status;
 pub mod store;
 pub mod task;
+pub mod telegram;
 
 pub use actor::Actor;
 pub use error::Error;

@@ -333,3 +333,76 @@ fn a_switch_toggled_a_number_edited_and_reset_in_the_risk_tab() {
         ]
     );
 }
+
+#[test]
+fn a_bot_token_pasted_a_chat_set_and_tested_against_a_local_server_never_reaches_the_terminal() {
+    use common::http::{Answer, TestServer};
+    const TOKEN: &str = "987654321:AAFpastedPASTEDpasted_0123456789-xyz";
+    let server = TestServer::start(Answer::Routes(vec![
+        (
+            "/getMe",
+            200,
+            r#"{"ok":true,"result":{"id":987654321,"is_bot":true,"first_name":"Desk","username":"desk_bot"}}"#.into(),
+        ),
+        (
+            "/sendMessage",
+            400,
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found {target}"}"#.into(),
+        ),
+    ]));
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    sandbox
+        .run(&["telegram", "base-url", &server.base_url()], b"")
+        .json();
+    let mut term = console(&sandbox);
+    term.wait_for("[1 Providers]");
+    term.send(b"5");
+    term.wait_for("Enter sets the bot's token");
+    term.send(ENTER);
+    term.wait_for("Type or paste the token from BotFather");
+    term.paste(TOKEN);
+    term.wait_for(&format!("{} characters", TOKEN.len()));
+    term.send(b"\t");
+    term.type_text("-100777");
+    term.send(ENTER);
+    term.wait_for("Saved the bot token: 987...-xyz; the bot is on, sending to -100777.");
+    assert_eq!(
+        open(&db, &sandbox)
+            .telegram_token()
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        TOKEN
+    );
+
+    // The chat is wrong: the test says what to do, and is recorded.
+    term.send(b"t");
+    term.wait_for("Last test       error at");
+    let get_me = server.next_request();
+    assert_eq!(get_me.target, format!("/bot{TOKEN}/getMe"));
+    let send = server.next_request();
+    assert_eq!(send.method, "POST");
+    let body: serde_json::Value = serde_json::from_str(&send.body).unwrap();
+    assert_eq!(body["chat_id"], "-100777");
+    let shown = term.screen().screen().contents();
+    assert!(shown.contains("Bad Request: chat not found"), "{shown}");
+    assert!(
+        shown.contains("/bot[token]/sendMessage: add the bot to the chat, or send"),
+        "{shown}"
+    );
+    term.settle(Duration::from_millis(300));
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    assert_restored(&term);
+    let recorded = open(&db, &sandbox).telegram().unwrap().last_test.unwrap();
+    assert_eq!(
+        recorded.outcome,
+        llm_settings::connection_test::TestOutcome::Unexpected
+    );
+    let output = term.output();
+    let secret = &TOKEN[10..];
+    for part in [TOKEN, secret, &secret[..12], &secret[secret.len() - 12..]] {
+        assert!(!contains(&output, part), "the terminal was sent {part}");
+    }
+}

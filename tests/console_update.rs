@@ -653,6 +653,7 @@ fn the_read_after_the_first_frame_draws_only_what_changes_on_the_current_tab() {
             tasks: Some(everything.tasks.clone()),
             global: everything.global.clone(),
             risk: everything.risk.clone(),
+            telegram: everything.telegram.clone(),
         }))
     };
     app.update(read());

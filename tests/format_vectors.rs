@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use llm_settings::Provider;
-use llm_settings::secret::{ENVELOPE_VERSION, Envelope, MasterKey, open, seal, seal_with_nonce};
+use llm_settings::secret::{
+    ENVELOPE_VERSION, Envelope, MasterKey, SecretSlot, open, seal, seal_with_nonce,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 /// The bytes 0x00 to 0x3f, as a key file holds them.
@@ -64,4 +66,23 @@ fn what_the_library_writes_matches_the_documented_layout() {
     assert_eq!(stored[1..9], from_hex(KEY_ID)[..]);
     let envelope = Envelope::parse(&stored).unwrap();
     assert_eq!(envelope.key_id.to_string(), KEY_ID);
+}
+
+const TOKEN: &str = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
+const TOKEN_STORED_HEX: &str = "01f3cb67d372dd0dcba0a1a2a3a4a5a6a7a8a9aaabacadaeafeeea3094fa4d304a50fb479626307fad46709beb305a4b108c749a434c64d86a3870a3a6a189ab4b8a653f95daa1fa6e7c3e57fee33153d9c5";
+
+#[test]
+fn the_bot_token_vector_opens_only_as_the_token() {
+    let stored = from_hex(TOKEN_STORED_HEX);
+    let token = open(&master(), SecretSlot::TelegramToken, &stored).unwrap();
+    assert_eq!(token.expose_secret(), TOKEN);
+    let plaintext = SecretString::from(TOKEN.to_owned());
+    assert_eq!(
+        seal_with_nonce(&master(), SecretSlot::TelegramToken, &plaintext, NONCE),
+        stored
+    );
+    for provider in Provider::ALL {
+        assert!(open(&master(), provider, &stored).is_err(), "{provider}");
+    }
+    assert!(open(&master(), SecretSlot::TelegramToken, &from_hex(STORED_HEX)).is_err());
 }

@@ -310,3 +310,83 @@ fn an_empty_database_of_the_first_release_upgrades_too() {
         },
     );
 }
+
+/// The migrations of the version before the Telegram bot: providers, the
+/// shared trail, tasks, global and risk.
+const BEFORE_TELEGRAM: usize = 4;
+
+#[test]
+fn a_database_of_the_version_before_the_bot_keeps_every_group() {
+    on_each_backend(
+        "a_database_of_the_version_before_the_bot_keeps_every_group",
+        |db| {
+            migrate_to(db, BEFORE_TELEGRAM);
+            let master = write_key_file(&db.dir.path().join("master.key"));
+            let openai = blob(
+                db.backend,
+                &seal(&master, Provider::OpenAi, &SecretString::from(OPENAI_KEY)),
+            );
+            // What that version wrote for an admin who set a key, assigned
+            // a task and turned a risk check on with a limit.
+            execute(
+                db,
+                &format!(
+                    "INSERT INTO llm_provider_configs (provider, encrypted_key, key_hint, is_active, base_url, revision, created_at, updated_at, updated_by) VALUES
+                       ('openai', {openai}, 'sk-...9876', TRUE, NULL, 1, '2026-12-01 06:00:00', '2026-12-01 06:00:00', 'alice');
+                     INSERT INTO task_llm_assignments (task, provider, model_name, updated_at, updated_by, revision) VALUES
+                       ('market_analysis', 'openai', 'gpt-4o', '2026-12-01 06:01:00', 'alice', 1);
+                     UPDATE risk_settings SET drawdown_check_enabled = TRUE, max_drawdown_pct = 5, revision = 2,
+                       updated_at = '2026-12-01 06:02:00', updated_by = 'alice';
+                     INSERT INTO llm_settings_audit (at, actor, group_name, action, subject, old_value, new_value) VALUES
+                       ('2026-12-01 06:00:00', 'alice', 'providers', 'set', 'openai', NULL, 'sk-...9876'),
+                       ('2026-12-01 06:01:00', 'alice', 'tasks', 'set', 'market_analysis', NULL, 'openai gpt-4o'),
+                       ('2026-12-01 06:02:00', 'alice', 'risk', 'set', 'drawdown_check_enabled', 'false', 'true'),
+                       ('2026-12-01 06:02:00', 'alice', 'risk', 'set', 'max_drawdown_pct', '10', '5');"
+                ),
+            );
+
+            let mut settings = open_settings(db);
+            assert_eq!(
+                settings
+                    .read_key(Provider::OpenAi)
+                    .unwrap()
+                    .unwrap()
+                    .expose_secret(),
+                OPENAI_KEY
+            );
+            let task = settings.task(llm_settings::Task::MarketAnalysis).unwrap();
+            assert_eq!(
+                (task.provider, task.model_name.as_str()),
+                (Some(Provider::OpenAi), "gpt-4o")
+            );
+            let risk = settings.risk().unwrap();
+            assert!(risk.drawdown_check_enabled);
+            assert_eq!(risk.max_drawdown_pct, 5.0);
+            assert_eq!(settings.audit_trail().unwrap().len(), 4);
+
+            // The bot's row is there, with nothing set.
+            let bot = settings.telegram().unwrap();
+            assert_eq!(
+                bot,
+                llm_settings::telegram::TelegramState {
+                    changed_at: bot.changed_at,
+                    changed_by: bot.changed_by.clone(),
+                    ..llm_settings::telegram::TelegramState::unset()
+                }
+            );
+            settings
+                .set_telegram_token(
+                    &llm_settings::api_key::ApiKey::parse(
+                        "123456789:AAEhBOweik6ad9r_QpvwYlzP3Lm8xUvKQ1c",
+                    )
+                    .unwrap(),
+                    Some(&llm_settings::telegram::ChatId::parse("-100").unwrap()),
+                    None,
+                )
+                .unwrap();
+            assert_eq!(settings.telegram().unwrap().revision, 1);
+            let trail = settings.audit_trail().unwrap();
+            assert!(trail.len() > 4 && trail[4].id > 4, "{trail:?}");
+        },
+    );
+}

@@ -11,16 +11,19 @@ use crate::status::ProviderState;
 pub enum CliError {
     #[error(transparent)]
     Settings(#[from] Error),
+    /// A secret (`"key"`, `"token"`) typed on the command line.
     #[error(
-        "the key is never taken from the command line (it would stay in the shell history): pipe it in, or type it at the prompt"
+        "the {0} is never taken from the command line (it would stay in the shell history): pipe it in, or type it at the prompt"
     )]
-    KeyOnCommandLine,
+    SecretOnCommandLine(&'static str),
     #[error("cancelled; nothing was saved")]
     Cancelled,
     #[error("cannot read the key: {0}")]
     Input(std::io::Error),
     #[error("the connection test of {} failed: {}", .0.display_name(), .1.label())]
     TestFailed(Provider, TestOutcome),
+    #[error("the Telegram test failed: {}", .0.label())]
+    TelegramTestFailed(TestOutcome),
     #[error(
         "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
         .provider.display_name(),
@@ -75,7 +78,7 @@ impl CliError {
         match self {
             CliError::Settings(error) => error.exit_status(),
             CliError::Console(crate::console::ConsoleError::Settings(error)) => error.exit_status(),
-            CliError::KeyOnCommandLine | CliError::Usage(_) => 2,
+            CliError::SecretOnCommandLine(_) | CliError::Usage(_) => 2,
             _ => 1,
         }
     }
@@ -107,6 +110,12 @@ impl From<crate::task::InvalidTask> for CliError {
 
 impl From<crate::task::InvalidModelName> for CliError {
     fn from(invalid: crate::task::InvalidModelName) -> Self {
+        CliError::Settings(invalid.into())
+    }
+}
+
+impl From<crate::telegram::InvalidChatId> for CliError {
+    fn from(invalid: crate::telegram::InvalidChatId) -> Self {
         CliError::Settings(invalid.into())
     }
 }

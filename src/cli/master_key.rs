@@ -11,17 +11,25 @@ pub fn rotate(options: &OpenOptions, new_key_file: &Path, dry_run: bool) -> Resu
     let new_key = crate::secret::load_key_file(new_key_file)?;
     let mut settings = Settings::open(options)?;
     let rotation = settings.rotate_master_key(new_key, dry_run)?;
-    let names: Vec<&str> = rotation
+    let providers: Vec<&str> = rotation
         .slots
         .iter()
-        .map(|slot| match slot {
-            SecretSlot::ProviderKey(provider) => provider.display_name(),
+        .filter_map(|slot| match slot {
+            SecretSlot::ProviderKey(provider) => Some(provider.display_name()),
+            SecretSlot::TelegramToken => None,
         })
         .collect();
-    let which = if names.is_empty() {
+    let mut parts = Vec::new();
+    if !providers.is_empty() {
+        parts.push(format!("the keys of {}", providers.join(", ")));
+    }
+    if rotation.slots.contains(&SecretSlot::TelegramToken) {
+        parts.push("the Telegram bot token".to_owned());
+    }
+    let which = if parts.is_empty() {
         "no stored keys".to_owned()
     } else {
-        format!("the keys of {}", names.join(", "))
+        parts.join(" and ")
     };
     if rotation.dry_run {
         println!(

@@ -8,6 +8,7 @@ mod master_key;
 mod output;
 mod providers;
 mod tasks;
+mod telegram;
 
 use std::path::PathBuf;
 
@@ -17,6 +18,7 @@ pub use error::CliError;
 pub use fields::FieldsCommand;
 pub use providers::ProvidersCommand;
 pub use tasks::TasksCommand;
+pub use telegram::TelegramCommand;
 
 use crate::settings::OpenOptions;
 
@@ -61,6 +63,9 @@ pub enum Command {
     /// The risk management rules: each check, its switch and its limit
     #[command(subcommand)]
     Risk(FieldsCommand),
+    /// The Telegram bot that sends the system's alerts
+    #[command(subcommand)]
+    Telegram(TelegramCommand),
     /// Re-encrypt every stored key under a new master key
     ///
     /// Make the new key file first, e.g.
@@ -121,6 +126,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Risk(command)) => {
             fields::run(&options, &crate::risk::RiskSettings::GROUP, command)
         }
+        Some(Command::Telegram(command)) => telegram::run(&options, command),
         Some(Command::Exec {
             only,
             task,

@@ -87,7 +87,7 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
         } => {
             let provider: Provider = provider.parse()?;
             if !stray.is_empty() {
-                return Err(CliError::KeyOnCommandLine);
+                return Err(CliError::SecretOnCommandLine("key"));
             }
             // The key is read and checked before the database is touched, so
             // a refused key creates and changes nothing.

@@ -15,6 +15,7 @@ use super::request::{Refreshed, Request, RequestId, Work, WorkerEvent};
 use super::screens::form::FormScreen;
 use super::screens::providers::ProvidersScreen;
 use super::screens::tasks::TasksScreen;
+use super::screens::telegram::TelegramScreen;
 use super::screens::{Busy, Context, Outgoing, Screen};
 use super::tab::Tab;
 use crate::fields::{FieldGroup, GroupValues};
@@ -23,6 +24,7 @@ use crate::group::Group;
 use crate::risk::RiskSettings;
 use crate::status::ProviderState;
 use crate::task::{Task, TaskAssignment, TaskState, TaskStatus};
+use crate::telegram::TelegramState;
 
 /// Everything that can happen to the console.
 pub enum Event {
@@ -78,6 +80,8 @@ pub struct Data {
     pub global: Option<Result<GroupValues, String>>,
     /// The risk rules, likewise.
     pub risk: Option<Result<GroupValues, String>>,
+    /// The Telegram bot, likewise.
+    pub telegram: Option<Result<TelegramState, String>>,
 }
 
 impl Data {
@@ -102,6 +106,7 @@ impl Data {
             tasks,
             global: Some(Ok(GroupValues::defaults(&GlobalSettings::GROUP))),
             risk: Some(Ok(GroupValues::defaults(&RiskSettings::GROUP))),
+            telegram: Some(Ok(TelegramState::unset())),
         }
     }
 
@@ -114,6 +119,7 @@ impl Data {
             tasks: Vec::new(),
             global: None,
             risk: None,
+            telegram: None,
         }
     }
 
@@ -141,6 +147,9 @@ impl Data {
         if let Some(risk) = refreshed.risk {
             self.risk = Some(risk);
         }
+        if let Some(telegram) = refreshed.telegram {
+            self.telegram = Some(telegram);
+        }
     }
 }
 
@@ -158,6 +167,7 @@ pub struct Screens {
     pub tasks: TasksScreen,
     pub global: FormScreen,
     pub risk: FormScreen,
+    pub telegram: TelegramScreen,
 }
 
 impl Default for Screens {
@@ -167,6 +177,7 @@ impl Default for Screens {
             tasks: TasksScreen::default(),
             global: FormScreen::new(&GlobalSettings::GROUP),
             risk: FormScreen::new(&RiskSettings::GROUP),
+            telegram: TelegramScreen::default(),
         }
     }
 }
@@ -230,6 +241,7 @@ impl App {
             Tab::Tasks => &self.screens.tasks,
             Tab::Global => &self.screens.global,
             Tab::Risk => &self.screens.risk,
+            Tab::Telegram => &self.screens.telegram,
         }
     }
 
@@ -241,6 +253,7 @@ impl App {
             Tab::Tasks => &mut self.screens.tasks,
             Tab::Global => &mut self.screens.global,
             Tab::Risk => &mut self.screens.risk,
+            Tab::Telegram => &mut self.screens.telegram,
         };
         let context = Context {
             data: &self.data,
@@ -320,10 +333,7 @@ impl App {
             }
             Event::Terminal(event @ TerminalEvent::Key(key)) => self.on_key(key, &event),
             Event::Terminal(_) => None,
-            Event::Worker(event) => {
-                self.on_worker(*event);
-                None
-            }
+            Event::Worker(event) => self.on_worker(*event),
         }
     }
 
@@ -417,7 +427,7 @@ impl App {
         }
     }
 
-    fn on_worker(&mut self, event: WorkerEvent) {
+    fn on_worker(&mut self, event: WorkerEvent) -> Option<Request> {
         self.dirty = true;
         match event {
             WorkerEvent::Answer {
@@ -427,15 +437,15 @@ impl App {
             } => {
                 self.data.refresh(refreshed);
                 self.clamp_selections();
-                let Some(pending) = self.pending.remove(&id) else {
-                    return;
-                };
+                let pending = self.pending.remove(&id)?;
                 if matches!(outcome, Ok(super::request::Done::Reloaded)) {
                     self.inform("Reloaded.");
-                    return;
+                    return None;
                 }
                 let (screen, mut ctx) = self.screen_and_context(pending.tab);
                 screen.on_answer(id, outcome, &mut ctx);
+                let follow_up = screen.follow_up(&mut ctx)?;
+                return self.send(pending.tab, follow_up);
             }
             WorkerEvent::ChangedElsewhere { text, refreshed } => {
                 self.data.refresh(refreshed);
@@ -458,6 +468,7 @@ impl App {
                 self.inform("The database answers again.");
             }
         }
+        None
     }
 
     /// Whether the current tab shows anything that differs between
@@ -473,6 +484,7 @@ impl App {
             Tab::Tasks => before.providers != now.providers || before.tasks != now.tasks,
             Tab::Global => before.global != now.global,
             Tab::Risk => before.risk != now.risk,
+            Tab::Telegram => before.telegram != now.telegram,
         }
     }
 

@@ -46,6 +46,7 @@ pub const APP: &[Binding<AppAction>] = &[
             KeyCode::Char('2'),
             KeyCode::Char('3'),
             KeyCode::Char('4'),
+            KeyCode::Char('5'),
         ],
         action: AppAction::GoToTab,
         footer: None,

@@ -3,8 +3,9 @@
 use crate::status::ProviderState;
 use crate::task::TaskState;
 
-use super::screens::{form, providers, tasks};
+use super::screens::{form, providers, tasks, telegram};
 use crate::fields::GroupValues;
+use crate::telegram::TelegramState;
 
 /// Names one request; its answer carries the same id, so an answer is
 /// matched to what asked for it, never by the order answers arrive in.
@@ -27,6 +28,7 @@ pub enum Work {
     Providers(providers::Work),
     Tasks(tasks::Work),
     Form(form::Work),
+    Telegram(telegram::Work),
 }
 
 /// What a request did, by group.
@@ -36,6 +38,7 @@ pub enum Done {
     Providers(providers::Done),
     Tasks(tasks::Done),
     Form(form::Done),
+    Telegram(telegram::Done),
 }
 
 /// What the worker read from the database after a change: the groups it
@@ -47,6 +50,7 @@ pub struct Refreshed {
     /// A group of described fields, or why its row could not be read.
     pub global: Option<Result<GroupValues, String>>,
     pub risk: Option<Result<GroupValues, String>>,
+    pub telegram: Option<Result<TelegramState, String>>,
 }
 
 /// Everything the worker tells the console.

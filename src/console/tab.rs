@@ -7,11 +7,18 @@ pub enum Tab {
     Tasks,
     Global,
     Risk,
+    Telegram,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar; `1` is the first.
-    pub const ALL: [Tab; 4] = [Tab::Providers, Tab::Tasks, Tab::Global, Tab::Risk];
+    pub const ALL: [Tab; 5] = [
+        Tab::Providers,
+        Tab::Tasks,
+        Tab::Global,
+        Tab::Risk,
+        Tab::Telegram,
+    ];
 
     /// The tab's name in the tab bar.
     pub fn title(self) -> &'static str {
@@ -20,6 +27,7 @@ impl Tab {
             Tab::Tasks => "Tasks",
             Tab::Global => "Global",
             Tab::Risk => "Risk",
+            Tab::Telegram => "Telegram",
         }
     }
 

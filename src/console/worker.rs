@@ -5,7 +5,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
-use super::screens::{form, providers, tasks};
+use super::screens::{form, providers, tasks, telegram};
 use crate::error::Error;
 use crate::global::GlobalSettings;
 use crate::history::HistoryEntry;
@@ -110,11 +110,13 @@ pub fn read_every_group(settings: &mut Settings) -> Result<Refreshed, Error> {
     };
     let global = fields(&GlobalSettings::GROUP)?;
     let risk = fields(&RiskSettings::GROUP)?;
+    let telegram = settings.telegram()?;
     Ok(Refreshed {
         providers: Some(providers),
         tasks: Some(tasks),
         global: Some(global),
         risk: Some(risk),
+        telegram: Some(Ok(telegram)),
     })
 }
 
@@ -153,6 +155,7 @@ impl Worker {
             Work::Providers(work) => providers::perform(settings, work),
             Work::Tasks(work) => tasks::perform(settings, work),
             Work::Form(work) => form::perform(settings, work),
+            Work::Telegram(work) => telegram::perform(settings, work),
         };
         if let Performed::Done(Err(Error::Store(_))) = &performed {
             // The connection may be broken; connect again next time.

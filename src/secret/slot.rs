@@ -13,7 +13,13 @@ use crate::provider::Provider;
 pub enum SecretSlot {
     /// A provider's API key, in `llm_provider_configs.encrypted_key`.
     ProviderKey(Provider),
+    /// The Telegram bot's token, in `telegram_settings.bot_token_encrypted`.
+    TelegramToken,
 }
+
+/// The Telegram token's associated data: not a provider id, so a value
+/// copied between the token and a provider's key opens in neither place.
+const TELEGRAM_TOKEN: &[u8] = b"telegram:bot_token";
 
 impl SecretSlot {
     /// The associated data that binds a value to this slot. A provider key's
@@ -21,6 +27,7 @@ impl SecretSlot {
     pub fn associated_data(self) -> &'static [u8] {
         match self {
             SecretSlot::ProviderKey(provider) => provider.id().as_bytes(),
+            SecretSlot::TelegramToken => TELEGRAM_TOKEN,
         }
     }
 }
@@ -38,6 +45,7 @@ impl fmt::Display for SecretSlot {
             SecretSlot::ProviderKey(provider) => {
                 write!(f, "the key of {}", provider.display_name())
             }
+            SecretSlot::TelegramToken => f.write_str("the Telegram bot token"),
         }
     }
 }

@@ -9,6 +9,7 @@ mod custody;
 mod fields;
 mod providers;
 mod tasks;
+mod telegram;
 
 use std::path::PathBuf;
 
@@ -21,6 +22,7 @@ pub use custody::Rotation;
 pub use fields::{FieldAction, FieldsOutcome};
 pub use providers::SaveOutcome;
 pub use tasks::{TaskChange, TaskRuntime, TaskSaveOutcome};
+pub use telegram::TelegramSave;
 
 /// Where to find the database and the master key, and who is acting.
 /// Every field left `None` falls back to the environment and the defaults.

@@ -84,6 +84,7 @@ mod providers;
 mod schema;
 mod secrets;
 mod tasks;
+mod telegram;
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -96,6 +97,7 @@ pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_
 pub use providers::{ActiveChange, ConfigRow};
 pub use secrets::{ResealError, SealedValue};
 pub use tasks::{TaskOutcome, TaskRow, TaskRows, TaskWrite};
+pub use telegram::{TelegramOutcome, TelegramRow, TelegramWrite};
 
 /// A failure of the database. Messages never hold a password or a key.
 #[derive(Debug, thiserror::Error)]

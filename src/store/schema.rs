@@ -38,8 +38,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    telegram_settings (id) {
+        id -> Integer,
+        bot_token_encrypted -> Nullable<Binary>,
+        bot_token_hint -> Nullable<Text>,
+        chat_id -> Nullable<Text>,
+        is_enabled -> Bool,
+        base_url -> Nullable<Text>,
+        notify_changes -> Bool,
+        last_test_at -> Nullable<Timestamp>,
+        last_test_outcome -> Nullable<Text>,
+        last_test_detail -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        revision -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     llm_provider_configs,
     llm_settings_audit,
-    task_llm_assignments
+    task_llm_assignments,
+    telegram_settings
 );

@@ -28,7 +28,7 @@ fn unknown_row(id: &str) -> diesel::result::Error {
 }
 
 for_each_backend! {
-    uses(providers);
+    uses(providers, telegram);
 
     /// Every sealed value, in slot order.
     pub fn all(conn: &mut Conn) -> QueryResult<Vec<SealedValue>> {
@@ -46,6 +46,12 @@ for_each_backend! {
                 });
             }
         }
+        if let Some(bytes) = telegram::sealed(conn)? {
+            values.push(SealedValue {
+                slot: SecretSlot::TelegramToken,
+                bytes,
+            });
+        }
         values.sort_by_key(|value| value.slot);
         Ok(values)
     }
@@ -56,6 +62,7 @@ for_each_backend! {
             SecretSlot::ProviderKey(provider) => {
                 providers::replace_sealed(conn, provider.id(), bytes, actor)
             }
+            SecretSlot::TelegramToken => telegram::replace_sealed(conn, bytes, actor),
         }
     }
 }
@@ -102,6 +109,12 @@ impl Store {
             values.push(SealedValue {
                 slot: SecretSlot::ProviderKey(provider),
                 bytes: bytes.clone(),
+            });
+        }
+        if let Some(bytes) = self.telegram_row()?.bot_token_encrypted {
+            values.push(SealedValue {
+                slot: SecretSlot::TelegramToken,
+                bytes,
             });
         }
         values.sort_by_key(|value| value.slot);

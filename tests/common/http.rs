@@ -1,6 +1,6 @@
 //! A small HTTP server on 127.0.0.1 that records each request and answers as told.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
@@ -14,6 +14,8 @@ pub struct Recorded {
     pub target: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
+    /// The body, as sent (`Content-Length` bytes).
+    pub body: String,
 }
 
 impl Recorded {
@@ -29,6 +31,10 @@ impl Recorded {
 #[derive(Clone)]
 pub enum Answer {
     Status(u16, String),
+    /// By the end of the request's path: the first route whose suffix
+    /// matches answers, `{target}` in its body replaced by the request
+    /// target (a server that echoes the URL); none matching: 404.
+    Routes(Vec<(&'static str, u16, String)>),
     /// Accept the connection, read the request, and never answer.
     Silence,
 }
@@ -59,6 +65,13 @@ impl TestServer {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// A request received besides those taken, if any (the answer to
+    /// each is written after it is recorded, so by the time a client has
+    /// its answers every request it sent is here).
+    pub fn another_request(&self) -> Option<Recorded> {
+        self.requests.try_recv().ok()
+    }
+
     /// The next request received, within 15 s.
     pub fn next_request(&self) -> Recorded {
         self.requests
@@ -86,20 +99,45 @@ fn serve(stream: TcpStream, answer: &Answer, sender: &mpsc::Sender<Recorded>) {
             headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
         }
     }
-    let _ = sender.send(Recorded {
+    let length = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    let request = Recorded {
         method,
         target,
         headers,
-    });
+        body: String::from_utf8_lossy(&body).into_owned(),
+    };
     let mut stream = stream;
-    match answer {
-        Answer::Status(status, body) => {
+    let reply = match answer {
+        Answer::Status(status, body) => Some((*status, body.clone())),
+        Answer::Routes(routes) => {
+            let path = request.target.split('?').next().unwrap_or_default();
+            Some(
+                routes
+                    .iter()
+                    .find(|(suffix, _, _)| path.ends_with(suffix))
+                    .map(|(_, status, body)| (*status, body.replace("{target}", &request.target)))
+                    .unwrap_or((404, r#"{"ok":false,"description":"Not Found"}"#.to_owned())),
+            )
+        }
+        Answer::Silence => None,
+    };
+    let _ = sender.send(request);
+    match reply {
+        Some((status, body)) => {
             let _ = write!(
                 stream,
                 "HTTP/1.1 {status} Test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
         }
-        Answer::Silence => thread::sleep(Duration::from_secs(30)),
+        None => thread::sleep(Duration::from_secs(30)),
     }
 }

@@ -104,6 +104,47 @@ impl TestDb {
         })
     }
 
+    /// Everything the database holds, as bytes to search: SQLite's files
+    /// (with the WAL), or every row of every table of PostgreSQL as JSON.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut bytes = Vec::new();
+                for suffix in ["", "-wal", "-shm"] {
+                    bytes.extend(fs::read(format!("{}{suffix}", self.url)).unwrap_or_default());
+                }
+                bytes
+            }
+            Backend::Postgres => {
+                #[derive(QueryableByName)]
+                struct Line {
+                    #[diesel(sql_type = Text)]
+                    text: String,
+                }
+                let mut conn = PgConnection::establish(&self.url).unwrap();
+                let tables: Vec<Line> = diesel::sql_query(
+                    "SELECT tablename AS text FROM pg_tables WHERE schemaname = 'public'",
+                )
+                .load(&mut conn)
+                .unwrap();
+                let mut bytes = Vec::new();
+                for table in tables {
+                    let rows: Vec<Line> = diesel::sql_query(format!(
+                        "SELECT row_to_json(t)::text AS text FROM \"{}\" t",
+                        table.text
+                    ))
+                    .load(&mut conn)
+                    .unwrap();
+                    for row in rows {
+                        bytes.extend(row.text.into_bytes());
+                        bytes.push(b'\n');
+                    }
+                }
+                bytes
+            }
+        }
+    }
+
     /// A raw connection, for what the product never does: tampering with rows.
     pub fn raw(&self) -> RawConnection {
         match self.backend {
@@ -168,6 +209,34 @@ impl RawConnection {
         }
         .unwrap();
         rows.into_iter().next().and_then(|row| row.encrypted_key)
+    }
+
+    /// The Telegram bot token's sealed bytes.
+    pub fn sealed_token(&mut self) -> Option<Vec<u8>> {
+        let sql = "SELECT bot_token_encrypted AS encrypted_key FROM telegram_settings WHERE id = 1";
+        let rows: Vec<SealedValue> = match self {
+            RawConnection::Sqlite(c) => diesel::sql_query(sql).load(c),
+            RawConnection::Postgres(c) => diesel::sql_query(sql).load(c),
+        }
+        .unwrap();
+        rows.into_iter().next().and_then(|row| row.encrypted_key)
+    }
+
+    pub fn set_sealed_token(&mut self, bytes: &[u8]) {
+        let changed = match self {
+            RawConnection::Sqlite(c) => {
+                diesel::sql_query("UPDATE telegram_settings SET bot_token_encrypted = ?")
+                    .bind::<Binary, _>(bytes)
+                    .execute(c)
+            }
+            RawConnection::Postgres(c) => {
+                diesel::sql_query("UPDATE telegram_settings SET bot_token_encrypted = $1")
+                    .bind::<Binary, _>(bytes)
+                    .execute(c)
+            }
+        }
+        .unwrap();
+        assert_eq!(changed, 1);
     }
 
     pub fn set_sealed_value(&mut self, provider: &str, bytes: &[u8]) {

@@ -3,6 +3,7 @@
 pub mod form;
 pub mod providers;
 pub mod tasks;
+pub mod telegram;
 
 use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use ratatui::Frame;
@@ -40,6 +41,12 @@ pub trait Screen {
 
     /// The answer to one of this screen's requests.
     fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>);
+
+    /// Work an answer calls for in turn (a finished test to record), asked
+    /// for right after `on_answer`.
+    fn follow_up(&mut self, _ctx: &mut Context<'_>) -> Option<Outgoing> {
+        None
+    }
 
     /// Draws the screen: `body` between the header and the bottom lines,
     /// `detail` the line under it, `screen` the whole terminal (for dialogs).

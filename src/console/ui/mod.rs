@@ -91,7 +91,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 /// The tab bar: every tab with its number, the current one in brackets
 /// and reverse video (so that it shows without colour too). When the bar
 /// is wider than the terminal, the numbers go first, then the tabs before
-/// the current one.
+/// the current one, then those after it, whole, an ellipsis saying so.
 fn render_tabs(current: Tab, frame: &mut Frame, area: Rect, theme: Theme) {
     let label = |tab: Tab, numbered: bool| {
         let (open, close) = if tab == current {
@@ -115,6 +115,11 @@ fn render_tabs(current: Tab, frame: &mut Frame, area: Rect, theme: Theme) {
     while width(tabs, numbered) >= usize::from(area.width) && tabs.first() != Some(&current) {
         tabs = &tabs[1..];
     }
+    let cut = tabs.len();
+    // Room for the ellipsis: one column before it and the bar's margin.
+    while width(tabs, numbered) + 3 > usize::from(area.width) && tabs.last() != Some(&current) {
+        tabs = &tabs[..tabs.len() - 1];
+    }
     let mut spans = vec![Span::raw(" ")];
     for tab in tabs {
         let text = label(*tab, numbered);
@@ -123,6 +128,9 @@ fn render_tabs(current: Tab, frame: &mut Frame, area: Rect, theme: Theme) {
         } else {
             Span::styled(text, theme.dim())
         });
+    }
+    if tabs.len() < cut {
+        spans.push(Span::styled(" …", theme.dim()));
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -1,0 +1,669 @@
+//! The Telegram tab: the alert bot's token (in the same masked dialog as keys), its chat, on or off, announcements, base URL, and its test.
+
+mod view;
+mod work;
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use ratatui::Frame;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+use zeroize::Zeroizing;
+
+pub use work::{Change, Done, Work, perform};
+
+use super::{Areas, Busy, Context, Outgoing, Screen};
+use crate::api_key::{ApiKey, KeyRefusal};
+use crate::base_url::BaseUrl;
+use crate::connection_test::TestOutcome;
+use crate::console::app::Data;
+use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::key_field::KeyField;
+use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
+use crate::console::request::{self, RequestId};
+use crate::console::ui::Theme;
+use crate::sanitize::printable;
+use crate::telegram::{ChatId, TelegramState, TelegramTestResult};
+
+/// What a key does on the Telegram tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    SetToken,
+    EditChat,
+    Toggle,
+    Test,
+    Delete,
+    Announcements,
+    EditBaseUrl,
+}
+
+/// The tab's bindings, in the order the footer and help show them.
+pub const BINDINGS: &[Binding<Action>] = &[
+    Binding {
+        keys: &[KeyCode::Enter, KeyCode::Char('e')],
+        action: Action::SetToken,
+        footer: Some("token"),
+        help: "set or replace the bot's token (asks for the chat when none is set)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('c')],
+        action: Action::EditChat,
+        footer: Some("chat"),
+        help: "change the chat the bot sends to",
+    },
+    Binding {
+        keys: &[KeyCode::Char(' ')],
+        action: Action::Toggle,
+        footer: Some("on/off"),
+        help: "turn the bot on or off",
+    },
+    Binding {
+        keys: &[KeyCode::Char('t')],
+        action: Action::Test,
+        footer: Some("test"),
+        help: "send a test message to the chat",
+    },
+    Binding {
+        keys: &[KeyCode::Char('d')],
+        action: Action::Delete,
+        footer: Some("delete"),
+        help: "delete the token (asks first); the bot goes off",
+    },
+    Binding {
+        keys: &[KeyCode::Char('a')],
+        action: Action::Announcements,
+        footer: Some("announce"),
+        help: "announce each change of the settings in the chat, or not",
+    },
+    Binding {
+        keys: &[KeyCode::Char('b')],
+        action: Action::EditBaseUrl,
+        footer: None,
+        help: "edit the Bot API's base URL (a self-hosted Bot API server)",
+    },
+];
+
+/// The token dialog's own binding: between the token and the chat.
+pub const TOKEN_DIALOG: &[Binding<()>] = &[Binding {
+    keys: &[KeyCode::Tab],
+    action: (),
+    footer: Some("field"),
+    help: "between the token and the chat (when none is set)",
+}];
+
+/// The confirmation of a deletion.
+pub const CONFIRM_DELETE: &[Binding<ConfirmAction>] = &[
+    Binding {
+        keys: &[KeyCode::Char('y')],
+        action: ConfirmAction::Yes,
+        footer: Some("delete"),
+        help: "delete the token",
+    },
+    Binding {
+        keys: &[KeyCode::Char('n'), KeyCode::Esc],
+        action: ConfirmAction::No,
+        footer: Some("keep"),
+        help: "keep the token",
+    },
+];
+
+/// The token dialog's content: the masked field, and the chat when none
+/// is stored (a token is stored only with a chat).
+#[derive(Debug)]
+pub struct TokenEntry {
+    pub field: KeyField,
+    pub chat: Option<Input>,
+    /// The chat field has the keys.
+    pub on_chat: bool,
+    pub opened_at_revision: i64,
+}
+
+/// A one-line dialog's content (the chat, the base URL).
+#[derive(Debug)]
+pub struct TextEntry {
+    pub input: Input,
+    pub opened_at_revision: i64,
+}
+
+/// What the Telegram tab is doing.
+#[derive(Debug, Default)]
+pub enum Mode {
+    #[default]
+    Browse,
+    Token(Dialog<TokenEntry>),
+    Chat(Dialog<TextEntry>),
+    BaseUrl(Dialog<TextEntry>),
+    ConfirmDelete,
+}
+
+/// What a request of this tab changes, to say so when it is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Token,
+    Chat,
+    Enabled(bool),
+    Notify(bool),
+    BaseUrl,
+    Delete,
+    Test,
+    Record,
+}
+
+/// The Telegram tab's own state.
+#[derive(Debug, Default)]
+pub struct TelegramScreen {
+    pub mode: Mode,
+    /// The requests under way, and what each changes.
+    sent: BTreeMap<RequestId, Kind>,
+    /// A finished test, to be recorded by the worker.
+    to_record: Option<TelegramTestResult>,
+}
+
+impl TelegramScreen {
+    /// Whether a test is under way.
+    pub fn testing(&self) -> bool {
+        self.sent.values().any(|kind| *kind == Kind::Test)
+    }
+
+    fn state(data: &Data) -> Option<&TelegramState> {
+        data.telegram.as_ref()?.as_ref().ok()
+    }
+
+    fn send(&mut self, kind: Kind, busy: Busy, work: Work, id: RequestId) -> Outgoing {
+        self.sent.insert(id, kind);
+        Outgoing {
+            id,
+            busy,
+            work: request::Work::Telegram(work),
+        }
+    }
+
+    fn change(
+        &mut self,
+        kind: Kind,
+        change: Change,
+        revision: i64,
+        ctx: &mut Context<'_>,
+    ) -> Outgoing {
+        let id = ctx.request_id();
+        let busy = Busy::Queued(match kind {
+            Kind::Token => "saving the bot token".to_owned(),
+            Kind::Chat => "saving the chat".to_owned(),
+            Kind::Enabled(on) => format!("turning the bot {}", if on { "on" } else { "off" }),
+            Kind::Notify(_) => "saving the announcements".to_owned(),
+            Kind::BaseUrl => "saving the base URL".to_owned(),
+            Kind::Delete => "deleting the bot token".to_owned(),
+            Kind::Test | Kind::Record => String::new(),
+        });
+        let work = Work::Change {
+            change,
+            expected_revision: revision,
+        };
+        self.send(kind, busy, work, id)
+    }
+
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        let action = keys::lookup(BINDINGS, key)?;
+        let state = Self::state(ctx.data)?.clone();
+        ctx.changed();
+        let status = &state.status;
+        let revision = state.revision;
+        match action {
+            Action::SetToken => {
+                self.mode = Mode::Token(Dialog::new(TokenEntry {
+                    field: KeyField::default(),
+                    chat: status.chat_id.is_none().then(Input::default),
+                    on_chat: false,
+                    opened_at_revision: revision,
+                }));
+                None
+            }
+            Action::EditChat => {
+                self.mode = Mode::Chat(Dialog::new(TextEntry {
+                    input: Input::new(status.chat_id.clone().unwrap_or_default()),
+                    opened_at_revision: revision,
+                }));
+                None
+            }
+            Action::EditBaseUrl => {
+                self.mode = Mode::BaseUrl(Dialog::new(TextEntry {
+                    input: Input::new(state.base_url.clone().unwrap_or_default()),
+                    opened_at_revision: revision,
+                }));
+                None
+            }
+            Action::Toggle => {
+                let on = !status.is_enabled;
+                if on && (!status.is_configured || status.chat_id.is_none()) {
+                    ctx.warn("The bot needs a token and a chat first: Enter sets them.");
+                    return None;
+                }
+                Some(self.change(Kind::Enabled(on), Change::Enabled(on), revision, ctx))
+            }
+            Action::Announcements => {
+                let on = !status.notify_changes;
+                Some(self.change(Kind::Notify(on), Change::Notify(on), revision, ctx))
+            }
+            Action::Test => {
+                if !status.is_configured || status.chat_id.is_none() {
+                    ctx.warn("There is nothing to test: Enter sets the token and the chat.");
+                    return None;
+                }
+                if self.testing() {
+                    return None;
+                }
+                let id = ctx.request_id();
+                Some(self.send(Kind::Test, Busy::Testing("Telegram".into()), Work::Test, id))
+            }
+            Action::Delete => {
+                if status.is_configured {
+                    self.mode = Mode::ConfirmDelete;
+                } else {
+                    ctx.warn("There is no bot token to delete.");
+                }
+                None
+            }
+        }
+    }
+
+    fn on_dialog_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Step {
+        match keys::lookup(keys::DIALOG, key) {
+            Some(DialogAction::Cancel) => {
+                ctx.inform("Cancelled; the bot was not changed.");
+                return Step::Close;
+            }
+            Some(DialogAction::Submit) => return Step::Stay(self.submit(ctx)),
+            None => {}
+        }
+        let edited = match &mut self.mode {
+            Mode::Token(dialog) if !dialog.is_saving() => {
+                let entry = &mut dialog.content;
+                if key.code == KeyCode::Tab && entry.chat.is_some() {
+                    entry.on_chat = !entry.on_chat;
+                    true
+                } else if entry.on_chat {
+                    if refuses_in_chat(key) {
+                        dialog.state = DialogState::Refused(NOT_A_CHAT_KEY.to_owned());
+                        ctx.changed();
+                        return Step::Stay(None);
+                    }
+                    entry
+                        .chat
+                        .as_mut()
+                        .and_then(|chat| chat.handle_event(event))
+                        .is_some()
+                } else {
+                    entry.field.handle_event(event)
+                }
+            }
+            Mode::Chat(dialog) if !dialog.is_saving() && refuses_in_chat(key) => {
+                dialog.state = DialogState::Refused(NOT_A_CHAT_KEY.to_owned());
+                ctx.changed();
+                return Step::Stay(None);
+            }
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if !dialog.is_saving() => {
+                dialog.content.input.handle_event(event).is_some()
+            }
+            _ => false,
+        };
+        if edited {
+            match &mut self.mode {
+                Mode::Token(dialog) => dialog.edited(),
+                Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.edited(),
+                _ => {}
+            }
+            ctx.changed();
+        }
+        Step::Stay(None)
+    }
+
+    /// Checks the dialog's content and sends the change.
+    fn submit(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        ctx.changed();
+        let id = ctx.request_id();
+        let (kind, change) = match &mut self.mode {
+            Mode::Token(dialog) if !dialog.is_saving() => {
+                let token = match ApiKey::parse(dialog.content.field.expose()) {
+                    Ok(token) => token,
+                    Err(refusal) => {
+                        dialog.state = DialogState::Refused(refusal.to_string());
+                        return None;
+                    }
+                };
+                let chat = match &dialog.content.chat {
+                    None => None,
+                    Some(input) => match ChatId::parse(input.value()) {
+                        Ok(chat) => Some(chat),
+                        Err(refusal) => {
+                            dialog.state = DialogState::Refused(refusal.to_string());
+                            return None;
+                        }
+                    },
+                };
+                let revision = dialog.expected_revision(dialog.content.opened_at_revision);
+                dialog.state = DialogState::Saving(id);
+                (Kind::Token, (Change::Token(token, chat), revision))
+            }
+            Mode::Chat(dialog) if !dialog.is_saving() => {
+                let chat = match ChatId::parse(dialog.content.input.value()) {
+                    Ok(chat) => chat,
+                    Err(refusal) => {
+                        dialog.state = DialogState::Refused(refusal.to_string());
+                        return None;
+                    }
+                };
+                let revision = dialog.expected_revision(dialog.content.opened_at_revision);
+                dialog.state = DialogState::Saving(id);
+                (Kind::Chat, (Change::Chat(chat), revision))
+            }
+            Mode::BaseUrl(dialog) if !dialog.is_saving() => {
+                let text = dialog.content.input.value().trim();
+                let url = if text.is_empty() {
+                    None
+                } else {
+                    match BaseUrl::parse(text) {
+                        Ok(url) => Some(url),
+                        Err(refusal) => {
+                            dialog.state = DialogState::Refused(refusal.to_string());
+                            return None;
+                        }
+                    }
+                };
+                let revision = dialog.expected_revision(dialog.content.opened_at_revision);
+                dialog.state = DialogState::Saving(id);
+                (Kind::BaseUrl, (Change::BaseUrl(url), revision))
+            }
+            _ => return None,
+        };
+        let (change, revision) = change;
+        let busy = Busy::Queued(
+            match kind {
+                Kind::Token => "saving the bot token",
+                Kind::Chat => "saving the chat",
+                _ => "saving the base URL",
+            }
+            .to_owned(),
+        );
+        let work = Work::Change {
+            change,
+            expected_revision: revision,
+        };
+        Some(self.send(kind, busy, work, id))
+    }
+}
+
+/// The chat field shows what is typed in clear: what cannot be in a chat
+/// id (a token's `:`, above all) is never put there, so that a token
+/// pasted or typed into the wrong field is not drawn on the screen.
+const NOT_A_CHAT_KEY: &str =
+    "A chat id has only digits, a leading - or @, letters and _; that key was not taken.";
+const NOT_A_CHAT_PASTE: &str =
+    "Not a chat id (the token goes in the masked field): nothing pasted.";
+
+/// Whether `c` can be part of a chat id.
+fn chat_character(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '@' | '_')
+}
+
+/// Whether a typed key would put into the chat field what no chat id has.
+fn refuses_in_chat(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(c) if !chat_character(c))
+}
+
+/// Whether pasted text can be (part of) a chat id: its characters, and at
+/// most the longest one's length (`@` and 32).
+fn may_be_chat_text(text: &str) -> bool {
+    text.chars().count() <= 33 && text.chars().all(chat_character)
+}
+
+/// What a key did to an open dialog.
+enum Step {
+    Stay(Option<Outgoing>),
+    Close,
+}
+
+impl Screen for TelegramScreen {
+    fn is_modal(&self) -> bool {
+        !matches!(self.mode, Mode::Browse)
+    }
+
+    fn footer(&self) -> Vec<(String, &'static str)> {
+        match &self.mode {
+            Mode::Browse => keys::footer_entries(BINDINGS),
+            Mode::ConfirmDelete => keys::footer_entries(CONFIRM_DELETE),
+            Mode::Token(dialog) if dialog.content.chat.is_some() => {
+                let mut entries = keys::footer_entries(TOKEN_DIALOG);
+                entries.extend(keys::footer_entries(keys::DIALOG));
+                entries
+            }
+            _ => keys::footer_entries(keys::DIALOG),
+        }
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let mut dialog = keys::help_lines(TOKEN_DIALOG);
+        dialog.extend(keys::help_lines(keys::DIALOG));
+        vec![
+            ("Telegram", keys::help_lines(BINDINGS)),
+            ("Token dialog", dialog),
+        ]
+    }
+
+    fn on_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Option<Outgoing> {
+        match &self.mode {
+            Mode::Browse => self.on_browse_key(key, ctx),
+            Mode::ConfirmDelete => {
+                let revision = Self::state(ctx.data).map_or(0, |state| state.revision);
+                match keys::lookup(CONFIRM_DELETE, key)? {
+                    ConfirmAction::Yes => {
+                        self.mode = Mode::Browse;
+                        ctx.changed();
+                        Some(self.change(Kind::Delete, Change::DeleteToken, revision, ctx))
+                    }
+                    ConfirmAction::No => {
+                        self.mode = Mode::Browse;
+                        ctx.inform("Kept the bot token.");
+                        None
+                    }
+                }
+            }
+            Mode::Token(dialog) if dialog.is_saving() => None,
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if dialog.is_saving() => None,
+            _ => match self.on_dialog_key(key, event, ctx) {
+                Step::Stay(outgoing) => outgoing,
+                Step::Close => {
+                    self.mode = Mode::Browse;
+                    ctx.changed();
+                    None
+                }
+            },
+        }
+    }
+
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
+        match &mut self.mode {
+            Mode::Token(dialog) if !dialog.is_saving() => {
+                let entry = &mut dialog.content;
+                if entry.on_chat {
+                    if !may_be_chat_text(text.trim()) {
+                        dialog.state = DialogState::Refused(NOT_A_CHAT_PASTE.to_owned());
+                    } else if let Some(chat) = &mut entry.chat {
+                        for c in text.trim().chars() {
+                            chat.handle(tui_input::InputRequest::InsertChar(c));
+                        }
+                        dialog.edited();
+                    }
+                } else if entry.field.insert(text) {
+                    dialog.edited();
+                } else {
+                    dialog.state = DialogState::Refused(KeyRefusal::TooLong.to_string());
+                }
+                ctx.changed();
+                true
+            }
+            Mode::Chat(dialog) if !dialog.is_saving() && !may_be_chat_text(text.trim()) => {
+                dialog.state = DialogState::Refused(NOT_A_CHAT_PASTE.to_owned());
+                ctx.changed();
+                true
+            }
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if !dialog.is_saving() => {
+                for c in text.trim().chars() {
+                    dialog
+                        .content
+                        .input
+                        .handle(tui_input::InputRequest::InsertChar(c));
+                }
+                dialog.edited();
+                ctx.changed();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        outcome: Result<request::Done, String>,
+        ctx: &mut Context<'_>,
+    ) {
+        let kind = self.sent.remove(&id);
+        let awaited = match &self.mode {
+            Mode::Token(dialog) => dialog.awaits(id),
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.awaits(id),
+            _ => false,
+        };
+        let done = match outcome {
+            Ok(request::Done::Telegram(done)) => done,
+            Ok(_) => return,
+            Err(text) => {
+                match &mut self.mode {
+                    Mode::Token(dialog) if awaited => {
+                        dialog.state = DialogState::Failed(text.clone())
+                    }
+                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
+                        dialog.state = DialogState::Failed(text.clone())
+                    }
+                    _ => {}
+                }
+                ctx.warn(text);
+                return;
+            }
+        };
+        match done {
+            Done::Saved(state) => {
+                if awaited {
+                    self.mode = Mode::Browse;
+                }
+                let status = &state.status;
+                let text = match kind {
+                    Some(Kind::Token) => format!(
+                        "Saved the bot token: {}; the bot is on, sending to {}.",
+                        status.token_hint.clone().unwrap_or_default(),
+                        status.chat_id.clone().unwrap_or_default()
+                    ),
+                    Some(Kind::Chat) => format!(
+                        "The bot now sends to {}.",
+                        status.chat_id.clone().unwrap_or_default()
+                    ),
+                    Some(Kind::Enabled(true)) => "The bot is now on.".to_owned(),
+                    Some(Kind::Enabled(false)) => "The bot is now off.".to_owned(),
+                    Some(Kind::Notify(true)) if !status.is_enabled => {
+                        "Changes are announced in the chat once the bot is on.".to_owned()
+                    }
+                    Some(Kind::Notify(true)) => {
+                        "Each change is now announced in the chat.".to_owned()
+                    }
+                    Some(Kind::Notify(false)) => "Changes are no longer announced.".to_owned(),
+                    Some(Kind::BaseUrl) => match &state.base_url {
+                        Some(url) => format!("The Bot API's base URL is now {}.", printable(url)),
+                        None => "The bot uses Telegram's own API again.".to_owned(),
+                    },
+                    Some(Kind::Delete) => "Deleted the bot token; the bot is off.".to_owned(),
+                    _ => "Saved.".to_owned(),
+                };
+                ctx.inform(text);
+            }
+            Done::Conflict(state) => {
+                let who = state
+                    .changed_by
+                    .clone()
+                    .unwrap_or_else(|| "another admin".into());
+                let when = state
+                    .changed_at
+                    .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
+                let now = match kind {
+                    Some(Kind::Chat) => format!(
+                        "the chat is {} now",
+                        state
+                            .status
+                            .chat_id
+                            .clone()
+                            .unwrap_or_else(|| "not set".into())
+                    ),
+                    _ => match &state.status.token_hint {
+                        Some(hint) => format!("the token is {hint} now"),
+                        None => "no token is set now".to_owned(),
+                    },
+                };
+                let conflict = Conflict {
+                    revision: state.revision,
+                    subject: "Telegram".to_owned(),
+                    changed_by: state.changed_by.clone(),
+                    changed_at: state.changed_at,
+                    now,
+                };
+                match &mut self.mode {
+                    Mode::Token(dialog) if awaited => dialog.state = DialogState::Conflict(conflict),
+                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
+                        dialog.state = DialogState::Conflict(conflict)
+                    }
+                    _ => ctx.warn(format!(
+                        "Telegram was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours."
+                    )),
+                }
+                ctx.changed();
+            }
+            Done::Tested(result) => {
+                let text = format!(
+                    "Telegram: {} ({})",
+                    result.outcome.label(),
+                    printable(&result.detail)
+                );
+                if result.outcome == TestOutcome::Ok {
+                    ctx.inform(text);
+                } else {
+                    ctx.warn(text);
+                }
+                self.to_record = Some(result);
+            }
+            Done::Recorded => {}
+        }
+    }
+
+    fn follow_up(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+        let result = self.to_record.take()?;
+        let id = ctx.request_id();
+        Some(self.send(
+            Kind::Record,
+            Busy::Background("recording the test".into()),
+            Work::Record(result),
+            id,
+        ))
+    }
+
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}

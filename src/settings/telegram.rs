@@ -1,0 +1,233 @@
+//! The Telegram bot's group: its token (validated, sealed, stored), its chat, its switches, its base URL and its test.
+
+use secrecy::SecretString;
+
+use super::Settings;
+use crate::api_key::ApiKey;
+use crate::base_url::BaseUrl;
+use crate::connection_test::TestOutcome;
+use crate::error::Error;
+use crate::sanitize::printable;
+use crate::secret::{self, SecretSlot};
+use crate::store::{TelegramOutcome, TelegramRow, TelegramWrite};
+use crate::telegram::{
+    ChatId, RecordedTest, TelegramState, TelegramStatus, TelegramTest, TelegramTestResult,
+};
+
+/// What a change that may check the revision did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TelegramSave {
+    /// Written, or it already was so: the bot as it is now.
+    Saved(TelegramState),
+    /// The bot's settings changed since the revision the caller saw:
+    /// nothing was written; as they are now, with who changed them and when.
+    Conflict(TelegramState),
+}
+
+impl TelegramSave {
+    /// The bot's state, saved or as another admin left it.
+    pub fn state(&self) -> &TelegramState {
+        match self {
+            TelegramSave::Saved(state) | TelegramSave::Conflict(state) => state,
+        }
+    }
+}
+
+fn outcome_of(id: &str) -> Option<TestOutcome> {
+    match id {
+        "ok" => Some(TestOutcome::Ok),
+        "unauthorized" => Some(TestOutcome::Unauthorized),
+        "unreachable" => Some(TestOutcome::Unreachable),
+        "unexpected" => Some(TestOutcome::Unexpected),
+        _ => None,
+    }
+}
+
+/// The id a test's outcome is recorded as.
+fn outcome_id(outcome: TestOutcome) -> &'static str {
+    match outcome {
+        TestOutcome::Ok => "ok",
+        TestOutcome::Unauthorized => "unauthorized",
+        TestOutcome::Unreachable => "unreachable",
+        TestOutcome::Unexpected => "unexpected",
+    }
+}
+
+impl Settings {
+    /// The bot's settings and their details. A token that does not decrypt
+    /// is reported in `fault`.
+    pub fn telegram(&mut self) -> Result<TelegramState, Error> {
+        let row = self.store.telegram_row()?;
+        Ok(self.telegram_state_of(&row))
+    }
+
+    /// The bot's status, as `telegram show --json` prints it.
+    pub fn telegram_status(&mut self) -> Result<TelegramStatus, Error> {
+        Ok(self.telegram()?.status)
+    }
+
+    fn telegram_state_of(&self, row: &TelegramRow) -> TelegramState {
+        let fault = row.bot_token_encrypted.as_deref().and_then(|bytes| {
+            secret::open(&self.master_key, SecretSlot::TelegramToken, bytes).err()
+        });
+        let clean = |text: &Option<String>| text.as_deref().map(printable);
+        TelegramState {
+            status: TelegramStatus {
+                is_configured: row.bot_token_encrypted.is_some(),
+                is_enabled: row.is_enabled,
+                chat_id: clean(&row.chat_id),
+                token_hint: clean(&row.bot_token_hint),
+                notify_changes: row.notify_changes,
+            },
+            base_url: clean(&row.base_url),
+            last_test: match (row.last_test_at, row.last_test_outcome.as_deref()) {
+                (Some(at), Some(outcome)) => outcome_of(outcome).map(|outcome| RecordedTest {
+                    at,
+                    outcome,
+                    detail: row
+                        .last_test_detail
+                        .as_deref()
+                        .map(printable)
+                        .unwrap_or_default(),
+                }),
+                _ => None,
+            },
+            revision: row.revision,
+            changed_at: (row.revision > 0).then_some(row.updated_at),
+            changed_by: (row.revision > 0).then(|| printable(&row.updated_by)),
+            fault,
+        }
+    }
+
+    /// The bot's token, for the services that send alerts; `None` when no
+    /// token is stored. This is the one way it comes out.
+    pub fn telegram_token(&mut self) -> Result<Option<SecretString>, Error> {
+        let Some(bytes) = self.store.telegram_row()?.bot_token_encrypted else {
+            return Ok(None);
+        };
+        secret::open(&self.master_key, SecretSlot::TelegramToken, &bytes)
+            .map(Some)
+            .map_err(|source| Error::TelegramTokenUndecryptable { source })
+    }
+
+    /// Seals and stores a checked token, with `chat` when given (a chat is
+    /// needed when none is stored), and turns the bot on.
+    pub fn set_telegram_token(
+        &mut self,
+        token: &ApiKey,
+        chat: Option<&ChatId>,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        let sealed = secret::seal(
+            &self.master_key,
+            SecretSlot::TelegramToken,
+            token.as_secret(),
+        );
+        let hint = token.hint();
+        self.write_telegram(
+            &TelegramWrite::Token {
+                sealed: &sealed,
+                hint: &hint,
+                chat_id: chat.map(ChatId::as_str),
+            },
+            expected_revision,
+        )
+    }
+
+    /// Changes the chat the bot sends to; the token stays.
+    pub fn set_telegram_chat(
+        &mut self,
+        chat: &ChatId,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        self.write_telegram(&TelegramWrite::ChatId(chat.as_str()), expected_revision)
+    }
+
+    /// Turns the bot on (it needs a token and a chat) or off.
+    pub fn set_telegram_enabled(
+        &mut self,
+        on: bool,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        self.write_telegram(&TelegramWrite::Enabled(on), expected_revision)
+    }
+
+    /// Removes the token and turns the bot off; the chat stays.
+    pub fn delete_telegram_token(
+        &mut self,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        self.write_telegram(&TelegramWrite::DeleteToken, expected_revision)
+    }
+
+    /// Sets (`Some`) or clears the base URL of the Bot API.
+    pub fn set_telegram_base_url(
+        &mut self,
+        base_url: Option<&BaseUrl>,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        self.write_telegram(
+            &TelegramWrite::BaseUrl(base_url.map(BaseUrl::as_str)),
+            expected_revision,
+        )
+    }
+
+    /// Whether each change is announced in the chat.
+    pub fn set_telegram_notify(
+        &mut self,
+        on: bool,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        self.write_telegram(&TelegramWrite::NotifyChanges(on), expected_revision)
+    }
+
+    fn write_telegram(
+        &mut self,
+        write: &TelegramWrite<'_>,
+        expected_revision: Option<i64>,
+    ) -> Result<TelegramSave, Error> {
+        let outcome = self
+            .store
+            .write_telegram(write, expected_revision, self.actor.as_str())?;
+        match outcome {
+            TelegramOutcome::Changed(row) | TelegramOutcome::Unchanged(row) => {
+                Ok(TelegramSave::Saved(self.telegram_state_of(&row)))
+            }
+            TelegramOutcome::Conflict(row) => {
+                Ok(TelegramSave::Conflict(self.telegram_state_of(&row)))
+            }
+            TelegramOutcome::Incomplete(_) => Err(match write {
+                TelegramWrite::Token { .. } => Error::TelegramNeedsChat,
+                _ => Error::TelegramIncomplete,
+            }),
+        }
+    }
+
+    /// What a test (or an announcement) needs: the token, the chat and the
+    /// base URL. Without a token and a chat there is nothing to test.
+    pub fn telegram_test(&mut self) -> Result<TelegramTest, Error> {
+        let row = self.store.telegram_row()?;
+        let (Some(chat), Some(_)) = (&row.chat_id, &row.bot_token_encrypted) else {
+            return Err(Error::TelegramIncomplete);
+        };
+        let token = self.telegram_token()?.ok_or(Error::TelegramIncomplete)?;
+        Ok(TelegramTest::new(row.base_url.as_deref(), token, chat))
+    }
+
+    /// The text the test sends, naming the admin who asked for it.
+    pub fn telegram_test_text(&self) -> String {
+        format!(
+            "Test message from llm-settings, sent by {}: this chat gets the trading system's alerts.",
+            self.actor
+        )
+    }
+
+    /// Records a test's result, for the console and `check`: not a change
+    /// of the settings (no revision, no audit entry).
+    pub fn record_telegram_test(&mut self, result: &TelegramTestResult) -> Result<(), Error> {
+        let at = chrono::Utc::now().naive_utc();
+        Ok(self
+            .store
+            .record_telegram_test(outcome_id(result.outcome), &result.detail, at)?)
+    }
+}
