@@ -47,6 +47,13 @@ impl fmt::Display for Group {
     }
 }
 
+impl serde::Serialize for Group {
+    /// As its id: `"risk"`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
 /// A group id that is not one of the six.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("Invalid group: {} (one of providers, tasks, global, risk, telegram, master_key)", printable(.0))]

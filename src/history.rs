@@ -8,6 +8,29 @@ use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::store::AuditRow;
 
+/// Which part of the history to read: newest first, at most `limit`
+/// entries, older than entry `before` (to page on), of one group,
+/// holding `text` (in any column, ignoring case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryFilter {
+    pub group: Option<Group>,
+    pub text: Option<String>,
+    pub before: Option<i64>,
+    pub limit: usize,
+}
+
+impl Default for HistoryFilter {
+    /// The newest 50 entries of every group, as `history` prints them.
+    fn default() -> Self {
+        HistoryFilter {
+            group: None,
+            text: None,
+            before: None,
+            limit: 50,
+        }
+    }
+}
+
 /// One change, as the history shows it and `--json` prints it:
 /// `{"id": 42, "at": "2026-12-01T06:21:00Z", "actor": "alice from 203.0.113.7",
 /// "group": "risk", "action": "set", "subject": "max_drawdown_pct", "old": "10", "new": "5"}`.
@@ -53,6 +76,16 @@ impl HistoryEntry {
         self.group.parse().ok()
     }
 
+    /// The entry as one line for people: when (UTC), who, and what.
+    pub fn line(&self) -> String {
+        format!(
+            "{}  {} {}",
+            self.at.format("%Y-%m-%d %H:%M:%S"),
+            self.actor,
+            self.describe()
+        )
+    }
+
     /// What was done, as a phrase after the actor's name: "set the key of
     /// OpenAI: sk-...1111 -> sk-...2222", "changed risk.max_drawdown_pct:
     /// 10 -> 5". A secret shows only as its hint: that is all the trail holds.
@@ -82,6 +115,15 @@ impl HistoryEntry {
             }
             (Some(Group::Tasks), "clear") => {
                 format!("cleared {} (it ran on {})", subject, value(&self.old))
+            }
+            (Some(Group::Telegram), "set") if subject == "bot_token" => {
+                format!("set the Telegram bot token: {change}")
+            }
+            (Some(Group::Telegram), "delete") if subject == "bot_token" => {
+                format!("deleted the Telegram bot token ({})", value(&self.old))
+            }
+            (Some(Group::Global | Group::Risk), "reset") => {
+                format!("reset {}.{subject} to its default: {change}", self.group)
             }
             (Some(Group::MasterKey), _) => format!("rotated the master key: {change}"),
             _ if self.subject.is_some() => format!("changed {}.{subject}: {change}", self.group),

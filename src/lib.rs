@@ -51,6 +51,7 @@
 pub mod actor;
 pub mod api_key;
 pub mod base_url;
+pub mod check;
 pub mod cli;
 pub mod connection_test;
 pub mod console;

@@ -16,7 +16,9 @@ fn main() -> ExitCode {
     match cli::run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", one_line(&error.to_string()));
+            if !error.is_reported() {
+                eprintln!("error: {}", one_line(&error.to_string()));
+            }
             ExitCode::from(error.exit_status())
         }
     }

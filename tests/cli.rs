@@ -283,3 +283,44 @@ fn an_unreachable_database_exits_1_without_its_password() {
         run.stderr()
     );
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_definitions() {
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let script = |shell: &str| sandbox.run(&["completions", shell], b"").json_or_text();
+    let bash = script("bash");
+    assert!(
+        bash.contains("complete -F _llm-settings") || bash.contains("_llm__settings"),
+        "{bash}"
+    );
+    for shell_script in [&bash, &script("zsh"), &script("fish")] {
+        for word in [
+            "providers",
+            "telegram",
+            "history",
+            "check",
+            "max-key-age",
+            "chat-id",
+        ] {
+            assert!(shell_script.contains(word), "{word} missing");
+        }
+    }
+    assert!(script("zsh").starts_with("#compdef llm-settings"));
+    assert!(script("fish").contains("complete -c llm-settings"));
+    let man = sandbox.run(&["man"], b"").json_or_text();
+    assert!(man.contains(".TH llm-settings 1"), "{man}");
+    for word in [
+        "telegram",
+        "history",
+        "rotate\\-key",
+        "\\-\\-database\\-url",
+    ] {
+        assert!(man.contains(word), "{word} missing from the man page");
+    }
+    let unknown = sandbox.run(&["completions", "tcsh"], b"");
+    assert_eq!(unknown.code(), 2);
+    assert!(unknown.stdout().is_empty());
+    // The database is not touched: none was made.
+    assert!(!std::path::Path::new(&db.url).exists());
+}

@@ -70,9 +70,18 @@ pub enum CliError {
     },
     #[error(transparent)]
     Console(#[from] crate::console::ConsoleError),
+    /// `check` found something: the findings are its output, exit 1.
+    #[error("{0} findings")]
+    Findings(usize),
 }
 
 impl CliError {
+    /// Whether the command already said everything on stdout, so that
+    /// only the exit status is left to give.
+    pub fn is_reported(&self) -> bool {
+        matches!(self, CliError::Findings(_))
+    }
+
     /// The process exit status: 2 for invalid input, 1 for any other failure.
     pub fn exit_status(&self) -> u8 {
         match self {

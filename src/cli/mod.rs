@@ -1,8 +1,11 @@
 //! The command line for scripts: the clap definitions of every group's commands, and the dispatch to each group's module.
 
+mod check;
+mod docs;
 mod error;
 mod exec;
 mod fields;
+mod history;
 mod input;
 mod master_key;
 mod output;
@@ -24,7 +27,7 @@ use crate::settings::OpenOptions;
 
 /// Manage the settings of an LLM-driven system: its providers' API keys,
 /// which provider and model each task of its pipeline uses, its global
-/// switches and its risk rules.
+/// switches, its risk rules and its Telegram alert bot.
 ///
 /// With no command, opens the console.
 #[derive(Debug, Parser)]
@@ -66,6 +69,41 @@ pub enum Command {
     /// The Telegram bot that sends the system's alerts
     #[command(subcommand)]
     Telegram(TelegramCommand),
+    /// What needs an admin, one finding a line; exit 1 when there is one
+    ///
+    /// Reports a master key file readable by others, secrets that do not
+    /// decrypt, tasks that will not run, risk checks that are off, a
+    /// Telegram bot that is on but failed or never passed its test, and
+    /// keys older than --max-key-age. Reads only; sends nothing.
+    Check {
+        /// Print a JSON array of {"severity", "group", "subject", "message"}
+        #[arg(long)]
+        json: bool,
+        /// Report keys set more than this many days ago, from 1
+        #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+        max_key_age: u32,
+    },
+    /// Print a shell completion script: completions bash|zsh|fish
+    ///
+    /// e.g. llm-settings completions bash > /etc/bash_completion.d/llm-settings
+    Completions {
+        #[arg(value_name = "SHELL", value_parser = ["bash", "zsh", "fish"])]
+        shell: String,
+    },
+    /// Print the man page (roff): llm-settings man | man -l -
+    Man,
+    /// The changes of every group, newest first: when, who, what, old -> new
+    History {
+        /// Print a JSON array of {"id", "at", "actor", "group", "action", "subject", "old", "new"}
+        #[arg(long)]
+        json: bool,
+        /// Only this group: providers, tasks, global, risk, telegram or master_key
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+        /// How many entries, from 1
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+    },
     /// Re-encrypt every stored key under a new master key
     ///
     /// Make the new key file first, e.g.
@@ -127,6 +165,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             fields::run(&options, &crate::risk::RiskSettings::GROUP, command)
         }
         Some(Command::Telegram(command)) => telegram::run(&options, command),
+        Some(Command::Check { json, max_key_age }) => check::run(&options, json, max_key_age),
+        Some(Command::Completions { shell }) => docs::completions(&shell),
+        Some(Command::Man) => docs::man(),
+        Some(Command::History { json, group, limit }) => {
+            history::run(&options, json, group.as_deref(), limit)
+        }
         Some(Command::Exec {
             only,
             task,

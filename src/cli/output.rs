@@ -12,6 +12,13 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     let _ = writeln!(stdout, "{line}");
 }
 
+/// Prints `line` on stdout. A reader that stops reading (`| head`) ends
+/// the output there, without a panic.
+pub fn print_line(line: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+}
+
 /// A table for people: a header and rows of cells, each column as wide as
 /// its widest cell, two spaces apart. Cells must be printable already.
 pub struct Table {

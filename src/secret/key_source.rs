@@ -131,6 +131,39 @@ impl KeySource {
 /// random key only while `values_exist` is false; an explicitly named file is
 /// never created.
 pub fn load_master_key(source: KeySource, values_exist: bool) -> Result<LoadedKey, MasterKeyError> {
+    load(source, values_exist, Mode::Refuse)
+}
+
+/// [`load_master_key`] for `check`, which reports a key file that group or
+/// others may read instead of refusing it: the key, and that refusal.
+pub fn load_master_key_reporting_mode(
+    source: KeySource,
+    values_exist: bool,
+) -> Result<(LoadedKey, Option<MasterKeyError>), MasterKeyError> {
+    let too_open = match &source {
+        KeySource::Flag(path) | KeySource::EnvironmentFile(path) | KeySource::DefaultFile(path) => {
+            fs::metadata(path)
+                .ok()
+                .map(|metadata| metadata.permissions().mode())
+                .filter(|mode| mode & 0o077 != 0)
+                .map(|mode| MasterKeyError::TooOpen {
+                    path: path.clone(),
+                    mode: mode & 0o7777,
+                })
+        }
+        KeySource::Environment(_) => None,
+    };
+    Ok((load(source, values_exist, Mode::Report)?, too_open))
+}
+
+/// Whether a key file that group or others may read is refused.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Refuse,
+    Report,
+}
+
+fn load(source: KeySource, values_exist: bool, mode: Mode) -> Result<LoadedKey, MasterKeyError> {
     let origin = source.origin();
     let parse = |text: &str, origin: KeyOrigin| {
         MasterKey::from_base64(text)
@@ -144,10 +177,10 @@ pub fn load_master_key(source: KeySource, values_exist: bool) -> Result<LoadedKe
     match source {
         KeySource::Environment(text) => parse(&text, origin),
         KeySource::Flag(path) | KeySource::EnvironmentFile(path) => {
-            let text = read_key_file(&path)?;
+            let text = read_key_file(&path, mode)?;
             parse(&text, origin)
         }
-        KeySource::DefaultFile(path) => match read_key_file(&path) {
+        KeySource::DefaultFile(path) => match read_key_file(&path, mode) {
             Ok(text) => parse(&text, origin),
             Err(MasterKeyError::Read { source, .. })
                 if source.kind() == io::ErrorKind::NotFound =>
@@ -165,22 +198,23 @@ pub fn load_master_key(source: KeySource, values_exist: bool) -> Result<LoadedKe
 /// Loads the master key of a key file that must exist, with the same checks
 /// as every other key file (mode 0600, base64 of 64 bytes).
 pub fn load_key_file(path: &Path) -> Result<MasterKey, MasterKeyError> {
-    let text = read_key_file(path)?;
+    let text = read_key_file(path, Mode::Refuse)?;
     MasterKey::from_base64(&text).map_err(|reason| MasterKeyError::Invalid {
         origin: KeyOrigin::Flag(path.to_owned()),
         reason,
     })
 }
 
-/// Reads a key file, refusing one that group or others may read.
-fn read_key_file(path: &Path) -> Result<Zeroizing<String>, MasterKeyError> {
+/// Reads a key file, refusing one that group or others may read (unless
+/// `mode` says to report it instead, which the caller does).
+fn read_key_file(path: &Path, mode_check: Mode) -> Result<Zeroizing<String>, MasterKeyError> {
     let read_error = |source| MasterKeyError::Read {
         path: path.to_owned(),
         source,
     };
     let mut file = File::open(path).map_err(read_error)?;
     let mode = file.metadata().map_err(read_error)?.permissions().mode();
-    if mode & 0o077 != 0 {
+    if mode & 0o077 != 0 && mode_check == Mode::Refuse {
         return Err(MasterKeyError::TooOpen {
             path: path.to_owned(),
             mode: mode & 0o7777,
@@ -203,7 +237,7 @@ fn create_default_key_file(path: &Path, origin: KeyOrigin) -> Result<LoadedKey, 
         Err(MasterKeyError::Create { source, .. })
             if source.kind() == io::ErrorKind::AlreadyExists =>
         {
-            let text = read_key_file(path)?;
+            let text = read_key_file(path, Mode::Refuse)?;
             MasterKey::from_base64(&text)
                 .map(|key| LoadedKey {
                     key,

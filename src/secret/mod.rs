@@ -9,6 +9,7 @@ pub use envelope::{ENVELOPE_VERSION, Envelope, OpenError, open, seal, seal_with_
 pub use key_source::{
     KEY_FILE_VAR, KeyOrigin, KeySource, LoadedKey, MASTER_KEY_VAR, MasterKeyError,
     default_key_file, generate_key_file, load_key_file, load_master_key,
+    load_master_key_reporting_mode,
 };
 pub use master_key::{KeyId, MasterKey, MasterKeyParseError};
 pub use slot::SecretSlot;

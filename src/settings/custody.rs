@@ -9,7 +9,8 @@ use crate::actor::Actor;
 use crate::error::Error;
 use crate::group::Group;
 use crate::secret::{
-    self, Envelope, KeyId, KeySource, MasterKey, OpenError, SecretSlot, load_master_key,
+    self, Envelope, KeyId, KeySource, LoadedKey, MasterKey, OpenError, SecretSlot, load_master_key,
+    load_master_key_reporting_mode,
 };
 use crate::status::ProviderState;
 use crate::store::{Change, ConfigRow, DatabaseLocation, ResealError, SealedValue, Store};
@@ -40,12 +41,34 @@ impl Settings {
         Ok((settings, states))
     }
 
+    /// [`Settings::open`] for `check`: a master key file that group or
+    /// others may read is used, and its refusal returned to be reported,
+    /// where every other command refuses to start.
+    pub fn open_for_check(
+        options: &OpenOptions,
+    ) -> Result<(Self, Option<crate::secret::MasterKeyError>), Error> {
+        let mut too_open = None;
+        let (settings, _) = Self::open_loading(options, |source, values_exist| {
+            let (loaded, refusal) = load_master_key_reporting_mode(source, values_exist)?;
+            too_open = refusal;
+            Ok(loaded)
+        })?;
+        Ok((settings, too_open))
+    }
+
     fn open_reading_providers(options: &OpenOptions) -> Result<(Self, Vec<ConfigRow>), Error> {
+        Self::open_loading(options, load_master_key)
+    }
+
+    fn open_loading(
+        options: &OpenOptions,
+        load: impl FnOnce(KeySource, bool) -> Result<LoadedKey, crate::secret::MasterKeyError>,
+    ) -> Result<(Self, Vec<ConfigRow>), Error> {
         let location = DatabaseLocation::resolve(options.database_url.as_deref())?;
         let source = KeySource::resolve(options.key_file.as_deref())?;
         let mut store = Store::open(&location)?;
         let (rows, sealed) = store.provider_rows_and_sealed_values()?;
-        let loaded = load_master_key(source, !sealed.is_empty())?;
+        let loaded = load(source, !sealed.is_empty())?;
         check_master_key(&sealed, &loaded.key, &loaded.origin)?;
         let settings = Settings {
             store,

@@ -5,8 +5,10 @@
 //! are in a file of their own (`providers`, ...); opening, the master-key
 //! check and rotation, which concern every sealed value, are in `custody`.
 
+mod check;
 mod custody;
 mod fields;
+mod history;
 mod providers;
 mod tasks;
 mod telegram;

@@ -48,6 +48,36 @@ struct NewAuditRow<'a> {
     new_value: Option<&'a str>,
 }
 
+/// Which entries a page of the history holds: newest first, at most
+/// `limit`, older than `before` (the last id of the page before), of one
+/// group, holding a text (in any column, ignoring ASCII case).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HistoryQuery<'a> {
+    pub group: Option<&'a str>,
+    pub before: Option<i64>,
+    pub text: Option<&'a str>,
+    pub limit: i64,
+}
+
+diesel::define_sql_function! {
+    /// SQL's `lower`, for a text filter that ignores case on both backends.
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// `text` as a LIKE pattern that matches it anywhere, lower-cased, with
+/// `%`, `_` and the escape character taken literally.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 for_each_backend! {
     /// Appends `change`, made by `actor` at `at`. Every write of every
     /// group calls this inside its own transaction, so a change and its
@@ -86,6 +116,49 @@ for_each_backend! {
             .map(|id| id.unwrap_or(0))
     }
 
+    /// A page of the history, newest first.
+    pub fn page(conn: &mut Conn, query: &HistoryQuery<'_>) -> QueryResult<Vec<AuditRow>> {
+        let mut select = trail::table
+            .select(AuditRow::as_select())
+            .order(trail::id.desc())
+            .limit(query.limit)
+            .into_boxed();
+        if let Some(group) = query.group {
+            select = select.filter(trail::group_name.eq(group));
+        }
+        if let Some(before) = query.before {
+            select = select.filter(trail::id.lt(before));
+        }
+        if let Some(text) = query.text.filter(|text| !text.is_empty()) {
+            let pattern = contains_pattern(text);
+            macro_rules! like {
+                ($column:expr) => {
+                    lower($column).like(pattern.clone()).escape('\\')
+                };
+            }
+            select = select.filter(
+                like!(trail::actor.nullable())
+                    .or(like!(trail::group_name.nullable()))
+                    .or(like!(trail::action.nullable()))
+                    .or(like!(trail::subject))
+                    .or(like!(trail::old_value))
+                    .or(like!(trail::new_value)),
+            );
+        }
+        select.load(conn)
+    }
+
+    /// For each subject of `group`, when `action` was last recorded for
+    /// it (served by the index by subject).
+    pub fn last_of(conn: &mut Conn, group: &str, action: &str) -> QueryResult<Vec<(Option<String>, Option<NaiveDateTime>)>> {
+        trail::table
+            .filter(trail::group_name.eq(group))
+            .filter(trail::action.eq(action))
+            .group_by(trail::subject)
+            .select((trail::subject, diesel::dsl::max(trail::at)))
+            .load(conn)
+    }
+
     pub fn since(conn: &mut Conn, after: i64) -> QueryResult<Vec<AuditRow>> {
         trail::table
             .filter(trail::id.gt(after))
@@ -105,6 +178,24 @@ impl Store {
     /// that anyone changed anything.
     pub fn newest_audit_id(&mut self) -> Result<i64, StoreError> {
         Ok(on_connection!(self, |conn, q| q::newest_id(conn))?)
+    }
+
+    /// A page of the history, newest first.
+    pub fn history_page(&mut self, query: &HistoryQuery<'_>) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::page(conn, query))?)
+    }
+
+    /// For each subject of `group`, when `action` was last recorded.
+    pub fn last_recorded(
+        &mut self,
+        group: Group,
+        action: &str,
+    ) -> Result<Vec<(String, NaiveDateTime)>, StoreError> {
+        let rows = on_connection!(self, |conn, q| q::last_of(conn, group.id(), action))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(subject, at)| Some((subject?, at?)))
+            .collect())
     }
 
     /// The audit entries after `id`, oldest first.

@@ -89,7 +89,7 @@ mod telegram;
 use chrono::{NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-pub use audit::{AuditRow, Change};
+pub use audit::{AuditRow, Change, HistoryQuery};
 use connection::DbConnection;
 pub use connection::SQLITE_BUSY_TIMEOUT_MS;
 pub use fields::{FieldRow, FieldWrite};

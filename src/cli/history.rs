@@ -1,0 +1,40 @@
+//! `history`: the changes of every group, newest first, for people or as JSON.
+
+use super::CliError;
+use super::output::{print_json, print_line};
+use crate::error::Error;
+use crate::group::Group;
+use crate::history::HistoryFilter;
+use crate::settings::{OpenOptions, Settings};
+
+/// Prints the newest `limit` changes (of `group` alone, when given).
+pub fn run(
+    options: &OpenOptions,
+    json: bool,
+    group: Option<&str>,
+    limit: u32,
+) -> Result<(), CliError> {
+    let group = group
+        .map(str::parse::<Group>)
+        .transpose()
+        .map_err(Error::from)?;
+    let filter = HistoryFilter {
+        group,
+        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        ..HistoryFilter::default()
+    };
+    let entries = Settings::open(options)?.history(&filter)?;
+    if json {
+        print_json(&entries);
+    } else if entries.is_empty() {
+        match group {
+            Some(group) => println!("No change of {group} is recorded."),
+            None => println!("No change is recorded."),
+        }
+    } else {
+        for entry in &entries {
+            print_line(&entry.line());
+        }
+    }
+    Ok(())
+}
