@@ -406,3 +406,70 @@ fn a_bot_token_pasted_a_chat_set_and_tested_against_a_local_server_never_reaches
         assert!(!contains(&output, part), "the terminal was sent {part}");
     }
 }
+
+#[test]
+fn a_change_in_the_console_is_announced_after_it_is_saved_and_a_silent_telegram_costs_a_warning() {
+    use common::http::{Answer, TestServer};
+    let telegram = TestServer::start(Answer::Routes(vec![(
+        "/sendMessage",
+        200,
+        r#"{"ok":true,"result":{}}"#.into(),
+    )]));
+    let silent = TestServer::start(Answer::Silence);
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    sandbox
+        .run(
+            &["telegram", "set", "--chat-id", "-100123"],
+            b"123456789:AAEconsoleCONSOLE_0123456789-abcd",
+        )
+        .json();
+    sandbox
+        .run(&["telegram", "base-url", &telegram.base_url()], b"")
+        .json();
+    sandbox.run(&["telegram", "notify", "on"], b"").json();
+    let mut term = console(&sandbox);
+    term.wait_for("[1 Providers]");
+    term.send(b"4");
+    term.wait_for("Risk: 3 checks off");
+    term.send(b" ");
+    term.wait_for("Drawdown check is now on.");
+    let sent = telegram.next_request();
+    let body: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(
+        body["text"],
+        "tester changed risk.drawdown_check_enabled: false -> true"
+    );
+
+    // Telegram stops answering: the change is saved and shown at once, the
+    // console goes on, and the warning comes when the announcement gives up.
+    sandbox
+        .run(&["telegram", "base-url", &silent.base_url()], b"")
+        .json();
+    term.send(b" ");
+    term.wait_for("Drawdown check is now off.");
+    let saved = std::time::Instant::now();
+    term.send(b"3");
+    term.wait_for("[3 Global]");
+    assert!(
+        saved.elapsed() < Duration::from_secs(4),
+        "the console waited for Telegram"
+    );
+    term.wait_for("Saved, but not announced in the Telegram chat: no answer within 5 s");
+    assert_eq!(
+        sandbox.run(&["risk", "show", "--json"], b"").json()["drawdown_check_enabled"],
+        false
+    );
+    // Quitting while an announcement is under way gives it its time, after
+    // the terminal is restored, and says so.
+    term.send(b"4");
+    term.send(b" ");
+    term.wait_for("Drawdown check is now on.");
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    assert_restored(&term);
+    assert!(contains(
+        &term.output(),
+        "sending the last change's announcement to Telegram"
+    ));
+}

@@ -2,16 +2,15 @@
 
 use secrecy::ExposeSecret;
 
-use super::CliError;
+use super::{CliError, Session};
 use crate::exec::ExportedValue;
 use crate::provider::Provider;
-use crate::settings::{OpenOptions, Settings};
 use crate::task::Task;
 
 /// Replaces this process with `command`, its environment holding the
 /// active providers' keys, or those `task` runs on. Returns only on failure.
 pub fn run(
-    options: &OpenOptions,
+    session: &mut Session,
     only: &[String],
     task: Option<&str>,
     command: &[String],
@@ -23,7 +22,8 @@ pub fn run(
         .map(|id| id.parse::<Provider>())
         .collect::<Result<Vec<_>, _>>()?;
     let task = task.map(str::parse::<Task>).transpose()?;
-    let mut settings = Settings::open(options)?;
+    // Its own handle, closed before the command replaces this process.
+    let mut settings = crate::settings::Settings::open(&session.options)?;
     let environment = match task {
         Some(task) => crate::exec::task_environment(&mut settings, task)?,
         None => crate::exec::environment(&mut settings, &only)?,

@@ -2,10 +2,10 @@
 
 use clap::Subcommand;
 
-use super::CliError;
 use super::output::Table;
+use super::{CliError, Session};
 use crate::fields::{FieldGroup, GroupValues, Value};
-use crate::settings::{FieldAction, FieldsOutcome, OpenOptions, Settings};
+use crate::settings::{FieldAction, FieldsOutcome};
 
 #[derive(Debug, Subcommand)]
 pub enum FieldsCommand {
@@ -38,13 +38,13 @@ pub enum FieldsCommand {
 
 /// Runs one command on `group`.
 pub fn run(
-    options: &OpenOptions,
+    session: &mut Session,
     group: &'static FieldGroup,
     command: FieldsCommand,
 ) -> Result<(), CliError> {
     match command {
         FieldsCommand::Show { json } => {
-            let values = Settings::open(options)?.field_values(group)?;
+            let values = session.settings()?.field_values(group)?;
             if json {
                 println!("{}", group.to_json(&values.values));
             } else {
@@ -52,7 +52,7 @@ pub fn run(
             }
         }
         FieldsCommand::Revision => {
-            println!("{}", Settings::open(options)?.field_values(group)?.revision);
+            println!("{}", session.settings()?.field_values(group)?.revision);
         }
         FieldsCommand::Set {
             pairs,
@@ -62,7 +62,7 @@ pub fn run(
             let changes = group
                 .parse_pairs(&pairs)
                 .map_err(crate::error::Error::from)?;
-            write(options, group, FieldAction::Set, &changes, expect_revision)?;
+            write(session, group, FieldAction::Set, &changes, expect_revision)?;
         }
         FieldsCommand::Reset {
             names,
@@ -78,7 +78,7 @@ pub fn run(
                 }
             }
             write(
-                options,
+                session,
                 group,
                 FieldAction::Reset,
                 &changes,
@@ -90,13 +90,13 @@ pub fn run(
 }
 
 fn write(
-    options: &OpenOptions,
+    session: &mut Session,
     group: &'static FieldGroup,
     action: FieldAction,
     changes: &[(usize, Value)],
     expect_revision: Option<i64>,
 ) -> Result<(), CliError> {
-    let mut settings = Settings::open(options)?;
+    let settings = session.settings()?;
     match settings.change_fields(group, action, changes, expect_revision)? {
         FieldsOutcome::Saved(values) => {
             println!("{}", group.to_json(&values.values));

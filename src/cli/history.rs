@@ -1,15 +1,14 @@
 //! `history`: the changes of every group, newest first, for people or as JSON.
 
-use super::CliError;
 use super::output::{print_json, print_line};
+use super::{CliError, Session};
 use crate::error::Error;
 use crate::group::Group;
 use crate::history::HistoryFilter;
-use crate::settings::{OpenOptions, Settings};
 
 /// Prints the newest `limit` changes (of `group` alone, when given).
 pub fn run(
-    options: &OpenOptions,
+    session: &mut Session,
     json: bool,
     group: Option<&str>,
     limit: u32,
@@ -23,7 +22,7 @@ pub fn run(
         limit: usize::try_from(limit).unwrap_or(usize::MAX),
         ..HistoryFilter::default()
     };
-    let entries = Settings::open(options)?.history(&filter)?;
+    let entries = session.settings()?.history(&filter)?;
     if json {
         print_json(&entries);
     } else if entries.is_empty() {

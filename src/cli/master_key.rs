@@ -2,14 +2,13 @@
 
 use std::path::Path;
 
-use super::CliError;
+use super::{CliError, Session};
 use crate::secret::SecretSlot;
-use crate::settings::{OpenOptions, Settings};
 
 /// Re-encrypts every stored secret under the master key in `new_key_file`.
-pub fn rotate(options: &OpenOptions, new_key_file: &Path, dry_run: bool) -> Result<(), CliError> {
+pub fn rotate(session: &mut Session, new_key_file: &Path, dry_run: bool) -> Result<(), CliError> {
     let new_key = crate::secret::load_key_file(new_key_file)?;
-    let mut settings = Settings::open(options)?;
+    let settings = session.settings()?;
     let rotation = settings.rotate_master_key(new_key, dry_run)?;
     let providers: Vec<&str> = rotation
         .slots

@@ -10,8 +10,10 @@ mod input;
 mod master_key;
 mod output;
 mod providers;
+mod session;
 mod tasks;
 mod telegram;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -20,6 +22,7 @@ use clap::{Args, Parser, Subcommand};
 pub use error::CliError;
 pub use fields::FieldsCommand;
 pub use providers::ProvidersCommand;
+pub use session::Session;
 pub use tasks::TasksCommand;
 pub use telegram::TelegramCommand;
 
@@ -82,6 +85,17 @@ pub enum Command {
         /// Report keys set more than this many days ago, from 1
         #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
         max_key_age: u32,
+    },
+    /// Print each change as it is committed, by anyone, until interrupted
+    ///
+    /// One line per change, as history prints it (--json: one JSON object
+    /// a line), within 2 s of its commit, from this host or any other on
+    /// the same database. It waits out the database going away, saying so
+    /// on stderr, and then prints what changed meanwhile.
+    Watch {
+        /// One JSON object a line, as history --json prints each entry
+        #[arg(long)]
+        json: bool,
     },
     /// Print a shell completion script: completions bash|zsh|fish
     ///
@@ -154,32 +168,42 @@ impl GlobalOptions {
 
 /// Runs what the command line asks for; with no command, the console.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let options = cli.global.open_options();
-    match cli.command {
-        Some(Command::Providers(command)) => providers::run(&options, command),
-        Some(Command::Tasks(command)) => tasks::run(&options, command),
+    let mut session = Session::new(cli.global.open_options());
+    let session = &mut session;
+    let result = match cli.command {
+        Some(Command::Providers(command)) => providers::run(session, command),
+        Some(Command::Tasks(command)) => tasks::run(session, command),
         Some(Command::Global(command)) => {
-            fields::run(&options, &crate::global::GlobalSettings::GROUP, command)
+            fields::run(session, &crate::global::GlobalSettings::GROUP, command)
         }
         Some(Command::Risk(command)) => {
-            fields::run(&options, &crate::risk::RiskSettings::GROUP, command)
+            fields::run(session, &crate::risk::RiskSettings::GROUP, command)
         }
-        Some(Command::Telegram(command)) => telegram::run(&options, command),
-        Some(Command::Check { json, max_key_age }) => check::run(&options, json, max_key_age),
+        Some(Command::Telegram(command)) => telegram::run(session, command),
+        Some(Command::Check { json, max_key_age }) => {
+            check::run(&session.options, json, max_key_age)
+        }
+        Some(Command::Watch { json }) => watch::run(&session.options, json),
         Some(Command::Completions { shell }) => docs::completions(&shell),
         Some(Command::Man) => docs::man(),
         Some(Command::History { json, group, limit }) => {
-            history::run(&options, json, group.as_deref(), limit)
+            history::run(session, json, group.as_deref(), limit)
         }
         Some(Command::Exec {
             only,
             task,
             command,
-        }) => exec::run(&options, &only, task.as_deref(), &command),
+        }) => exec::run(session, &only, task.as_deref(), &command),
         Some(Command::RotateKey {
             new_key_file,
             dry_run,
-        }) => master_key::rotate(&options, &new_key_file, dry_run),
-        None => Ok(crate::console::run(&options)?),
+        }) => master_key::rotate(session, &new_key_file, dry_run),
+        None => Ok(crate::console::run(&session.options)?),
+    };
+    // A failed command wrote nothing; a command that wrote and then failed
+    // (a test that was recorded) has nothing to announce either.
+    if result.is_ok() {
+        session.announce();
     }
+    result
 }

@@ -3,15 +3,15 @@
 use clap::Subcommand;
 use secrecy::ExposeSecret;
 
-use super::CliError;
 use super::input::read_secret;
 use super::output::{Table, print_json};
+use super::{CliError, Session};
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
 use crate::provider::Provider;
 use crate::sanitize::printable;
-use crate::settings::{OpenOptions, SaveOutcome, Settings};
+use crate::settings::{SaveOutcome, Settings};
 use crate::status::{ProviderState, ProviderStatus};
 
 #[derive(Debug, Subcommand)]
@@ -67,17 +67,17 @@ pub enum ProvidersCommand {
 }
 
 /// Runs one `providers` command.
-pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliError> {
+pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliError> {
     match command {
         ProvidersCommand::List { json } => {
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let states = settings.states()?;
             if json {
                 let statuses: Vec<&ProviderStatus> =
                     states.iter().map(|state| &state.status).collect();
                 print_json(&statuses);
             } else {
-                print_list(&settings, &states);
+                print_list(settings, &states);
             }
         }
         ProvidersCommand::Set {
@@ -93,7 +93,7 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
             // a refused key creates and changes nothing.
             let prompt = format!("Key for {} (input hidden): ", provider.display_name());
             let key = ApiKey::parse(read_secret(&prompt)?.expose_secret())?;
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let status = match expect_revision {
                 None => settings.save_api_key(provider, &key)?,
                 Some(revision) => {
@@ -120,31 +120,31 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
         }
         ProvidersCommand::Delete { provider } => {
             let provider: Provider = provider.parse()?;
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let before = settings.status(provider)?;
             let status = settings.delete_key(provider)?;
             if before.is_configured && !provider.key_optional() {
-                warn_tasks_stop(&mut settings, provider, "has a key again")?;
+                warn_tasks_stop(settings, provider, "has a key again")?;
             }
             print_json(&status);
         }
         ProvidersCommand::Activate { provider } => {
             let provider: Provider = provider.parse()?;
-            print_json(&Settings::open(options)?.set_active(provider, true)?);
+            print_json(&session.settings()?.set_active(provider, true)?);
         }
         ProvidersCommand::Deactivate { provider } => {
             let provider: Provider = provider.parse()?;
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let before = settings.status(provider)?;
             let status = settings.set_active(provider, false)?;
             if before.is_active {
-                warn_tasks_stop(&mut settings, provider, "is active again")?;
+                warn_tasks_stop(settings, provider, "is active again")?;
             }
             print_json(&status);
         }
         ProvidersCommand::Models { provider, json } => {
             let provider: Provider = provider.parse()?;
-            let target = Settings::open(options)?.test_target(provider)?;
+            let target = session.settings()?.test_target(provider)?;
             let models = target.list_models().map_err(CliError::ModelsFailed)?;
             if json {
                 print_json(&models);
@@ -156,7 +156,7 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
         }
         ProvidersCommand::Test { provider, json } => {
             let provider: Provider = provider.parse()?;
-            let target = Settings::open(options)?.test_target(provider)?;
+            let target = session.settings()?.test_target(provider)?;
             let result = target.run();
             if json {
                 print_json(&result);
@@ -183,7 +183,9 @@ pub fn run(options: &OpenOptions, command: ProvidersCommand) -> Result<(), CliEr
             } else {
                 url.as_deref().map(BaseUrl::parse).transpose()?
             };
-            let status = Settings::open(options)?.set_checked_base_url(provider, url.as_ref())?;
+            let status = session
+                .settings()?
+                .set_checked_base_url(provider, url.as_ref())?;
             print_json(&status);
         }
     }

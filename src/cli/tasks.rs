@@ -6,11 +6,11 @@ use std::io::Read;
 use clap::Subcommand;
 use serde::Deserialize;
 
-use super::CliError;
 use super::output::{Table, print_json};
+use super::{CliError, Session};
 use crate::provider::Provider;
 use crate::sanitize::printable;
-use crate::settings::{OpenOptions, Settings, TaskChange, TaskSaveOutcome};
+use crate::settings::{TaskChange, TaskSaveOutcome};
 use crate::task::{ModelName, Task, TaskAssignment, TaskState, TaskStatus};
 
 #[derive(Debug, Subcommand)]
@@ -51,10 +51,10 @@ pub enum TasksCommand {
 }
 
 /// Runs one `tasks` command.
-pub fn run(options: &OpenOptions, command: TasksCommand) -> Result<(), CliError> {
+pub fn run(session: &mut Session, command: TasksCommand) -> Result<(), CliError> {
     match command {
         TasksCommand::List { json } => {
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let states = settings.task_states()?;
             if json {
                 let tasks: Vec<&TaskAssignment> = states.iter().map(|s| &s.assignment).collect();
@@ -77,7 +77,7 @@ pub fn run(options: &OpenOptions, command: TasksCommand) -> Result<(), CliError>
                 task,
                 assignment: Some((provider, model)),
             };
-            let assignment = save(options, &change, expect_revision)?;
+            let assignment = save(session, &change, expect_revision)?;
             warn_if_not_ready(&assignment);
             print_json(&assignment);
         }
@@ -90,7 +90,7 @@ pub fn run(options: &OpenOptions, command: TasksCommand) -> Result<(), CliError>
                 task,
                 assignment: None,
             };
-            print_json(&save(options, &change, expect_revision)?);
+            print_json(&save(session, &change, expect_revision)?);
         }
         TasksCommand::Apply => {
             let mut input = String::new();
@@ -98,7 +98,7 @@ pub fn run(options: &OpenOptions, command: TasksCommand) -> Result<(), CliError>
                 .read_to_string(&mut input)
                 .map_err(CliError::Input)?;
             let changes = parse_apply(&input)?;
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let tasks = settings.apply_tasks(&changes)?;
             for change in changes.iter().filter(|change| change.assignment.is_some()) {
                 if let Some(assignment) = tasks.iter().find(|a| a.task == change.task) {
@@ -112,11 +112,11 @@ pub fn run(options: &OpenOptions, command: TasksCommand) -> Result<(), CliError>
 }
 
 fn save(
-    options: &OpenOptions,
+    session: &mut Session,
     change: &TaskChange,
     expect_revision: Option<i64>,
 ) -> Result<TaskAssignment, CliError> {
-    let mut settings = Settings::open(options)?;
+    let settings = session.settings()?;
     let Some(expected) = expect_revision else {
         return Ok(match &change.assignment {
             Some((provider, model)) => settings.set_task(change.task, *provider, model)?,

@@ -3,14 +3,13 @@
 use clap::Subcommand;
 use secrecy::ExposeSecret;
 
-use super::CliError;
 use super::input::read_secret;
 use super::output::print_json;
+use super::{CliError, Session};
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
 use crate::sanitize::printable;
-use crate::settings::{OpenOptions, Settings};
 use crate::telegram::{ChatId, TelegramState, token_looks_right};
 
 #[derive(Debug, Subcommand)]
@@ -65,10 +64,10 @@ pub enum TelegramCommand {
 }
 
 /// Runs one `telegram` command.
-pub fn run(options: &OpenOptions, command: TelegramCommand) -> Result<(), CliError> {
+pub fn run(session: &mut Session, command: TelegramCommand) -> Result<(), CliError> {
     let saved = match command {
         TelegramCommand::Show { json } => {
-            let state = Settings::open(options)?.telegram()?;
+            let state = session.settings()?.telegram()?;
             if json {
                 print_json(&state.status);
             } else {
@@ -83,7 +82,7 @@ pub fn run(options: &OpenOptions, command: TelegramCommand) -> Result<(), CliErr
             // Everything is checked before the database is touched.
             let chat = chat_id.as_deref().map(ChatId::parse).transpose()?;
             let token = ApiKey::parse(read_secret("Bot token (input hidden): ")?.expose_secret())?;
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let saved = settings.set_telegram_token(&token, chat.as_ref(), None)?;
             if !token_looks_right(token.expose_secret()) {
                 eprintln!(
@@ -94,21 +93,25 @@ pub fn run(options: &OpenOptions, command: TelegramCommand) -> Result<(), CliErr
         }
         TelegramCommand::ChatId { id } => {
             let chat = ChatId::parse(&id)?;
-            Settings::open(options)?.set_telegram_chat(&chat, None)?
+            session.settings()?.set_telegram_chat(&chat, None)?
         }
-        TelegramCommand::Enable => Settings::open(options)?.set_telegram_enabled(true, None)?,
-        TelegramCommand::Disable => Settings::open(options)?.set_telegram_enabled(false, None)?,
-        TelegramCommand::Delete => Settings::open(options)?.delete_telegram_token(None)?,
+        TelegramCommand::Enable => session.settings()?.set_telegram_enabled(true, None)?,
+        TelegramCommand::Disable => session.settings()?.set_telegram_enabled(false, None)?,
+        TelegramCommand::Delete => session.settings()?.delete_telegram_token(None)?,
         TelegramCommand::BaseUrl { url, reset } => {
             let url = if reset {
                 None
             } else {
                 url.as_deref().map(BaseUrl::parse).transpose()?
             };
-            Settings::open(options)?.set_telegram_base_url(url.as_ref(), None)?
+            session
+                .settings()?
+                .set_telegram_base_url(url.as_ref(), None)?
         }
         TelegramCommand::Notify { state } => {
-            let saved = Settings::open(options)?.set_telegram_notify(state == "on", None)?;
+            let saved = session
+                .settings()?
+                .set_telegram_notify(state == "on", None)?;
             let status = &saved.state().status;
             if status.notify_changes && !status.is_enabled {
                 eprintln!(
@@ -118,7 +121,7 @@ pub fn run(options: &OpenOptions, command: TelegramCommand) -> Result<(), CliErr
             saved
         }
         TelegramCommand::Test { json } => {
-            let mut settings = Settings::open(options)?;
+            let settings = session.settings()?;
             let test = settings.telegram_test()?;
             let result = test.run(&settings.telegram_test_text());
             settings.record_telegram_test(&result)?;

@@ -462,6 +462,9 @@ impl App {
                 self.dirty = self.shows_a_change(&before);
             }
             WorkerEvent::Unreachable(text) => self.warn(text),
+            WorkerEvent::NotAnnounced(reason) => self.warn(format!(
+                "Saved, but not announced in the Telegram chat: {reason}"
+            )),
             WorkerEvent::Reconnected(refreshed) => {
                 self.data.refresh(refreshed);
                 self.clamp_selections();

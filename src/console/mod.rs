@@ -18,6 +18,7 @@ pub mod worker;
 
 use std::sync::mpsc;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crossterm::event;
 
@@ -49,9 +50,30 @@ pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
     let mut app = App::with_data(database, app::Data::first_frame(providers), color);
 
     let mut terminal = terminal::enter().map_err(ConsoleError::Terminal)?;
-    let result = start_and_loop(&mut app, &mut terminal, settings, options);
+    let mut worker = None;
+    let result = start_and_loop(&mut app, &mut terminal, settings, options, &mut worker);
     terminal::restore();
+    if let Some(worker) = worker {
+        finish(&worker);
+    }
     result
+}
+
+/// The longest the console waits, after the terminal is restored, for the
+/// worker to finish: an announcement under way gets its 5 s.
+const FINISH_LIMIT: Duration = Duration::from_secs(6);
+
+/// Waits (bounded) for the worker to end, saying why when it takes a while.
+fn finish(worker: &thread::JoinHandle<()>) {
+    let started = Instant::now();
+    let mut said = false;
+    while !worker.is_finished() && started.elapsed() < FINISH_LIMIT {
+        if !said && started.elapsed() > Duration::from_millis(200) {
+            eprintln!("llm-settings: sending the last change's announcement to Telegram…");
+            said = true;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Draws the first frame, then starts the worker and the input thread (the
@@ -61,6 +83,7 @@ fn start_and_loop(
     terminal: &mut terminal::ConsoleTerminal,
     settings: Settings,
     options: &OpenOptions,
+    worker: &mut Option<thread::JoinHandle<()>>,
 ) -> Result<(), ConsoleError> {
     terminal
         .draw(|frame| ui::render(app, frame))
@@ -69,14 +92,16 @@ fn start_and_loop(
 
     let (events, inbox) = mpsc::channel::<Event>();
     let (commands, worker_inbox) = mpsc::channel();
-    worker::spawn(
-        settings,
-        options.clone(),
-        worker_inbox,
-        events.clone(),
-        Event::worker,
-    )
-    .map_err(ConsoleError::Terminal)?;
+    *worker = Some(
+        worker::spawn(
+            settings,
+            options.clone(),
+            worker_inbox,
+            events.clone(),
+            Event::worker,
+        )
+        .map_err(ConsoleError::Terminal)?,
+    );
     // Terminal input is read on a thread of its own so that the loop below
     // waits on one channel for keys and the worker's answers alike.
     thread::Builder::new()

@@ -68,6 +68,8 @@ pub enum WorkerEvent {
     Read(Refreshed),
     /// Someone else changed the settings; says who and what.
     ChangedElsewhere { text: String, refreshed: Refreshed },
+    /// A change was saved but could not be announced in the Telegram chat.
+    NotAnnounced(String),
     /// The periodic check could not reach the database.
     Unreachable(String),
     /// The database answers again after `Unreachable`.

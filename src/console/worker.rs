@@ -12,6 +12,7 @@ use crate::history::HistoryEntry;
 use crate::risk::RiskSettings;
 use crate::sanitize::one_line;
 use crate::settings::{OpenOptions, Settings};
+use crate::telegram::Announcement;
 
 /// How a request was performed.
 pub enum Performed {
@@ -45,6 +46,7 @@ pub fn spawn<M: Send + 'static>(
                 poll_failed: false,
             };
             worker.seen = worker.marker();
+            let mut announcing: Vec<thread::JoinHandle<()>> = Vec::new();
             // The first frame showed the providers; the other groups now.
             if answer
                 .send(wrap(WorkerEvent::Read(worker.read_all())))
@@ -93,6 +95,25 @@ pub fn spawn<M: Send + 'static>(
                 if answer.send(wrap(event)).is_err() {
                     break;
                 }
+                // After the commit and the answer: the drawing never waits
+                // for Telegram, nor does the next request.
+                if let Some(announcement) = worker.take_announcement() {
+                    let answer = answer.clone();
+                    let spawned = thread::Builder::new()
+                        .name("llm-settings-announce".into())
+                        .spawn(move || {
+                            if let Err(reason) = announcement.and_then(|a| a.send()) {
+                                let _ = answer.send(wrap(WorkerEvent::NotAnnounced(reason)));
+                            }
+                        });
+                    announcing.retain(|handle| !handle.is_finished());
+                    announcing.extend(spawned);
+                }
+            }
+            // Quitting does not lose an announcement under way: each ends
+            // within its time-out.
+            for handle in announcing {
+                let _ = handle.join();
             }
         })
 }
@@ -132,6 +153,15 @@ struct Worker {
 }
 
 impl Worker {
+    /// The announcement of what the last request wrote, if the bot makes
+    /// one; or why it cannot be made.
+    fn take_announcement(&mut self) -> Option<Result<Announcement, String>> {
+        match self.settings.as_mut()?.take_announcement() {
+            Ok(announcement) => announcement.map(Ok),
+            Err(error) => Some(Err(one_line(&error.to_string()))),
+        }
+    }
+
     fn marker(&mut self) -> Option<i64> {
         self.settings.as_mut()?.change_marker().ok()
     }

@@ -7,11 +7,14 @@ use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
 use crate::error::Error;
+use crate::group::Group;
+use crate::history::HistoryEntry;
 use crate::sanitize::printable;
 use crate::secret::{self, SecretSlot};
 use crate::store::{TelegramOutcome, TelegramRow, TelegramWrite};
 use crate::telegram::{
-    ChatId, RecordedTest, TelegramState, TelegramStatus, TelegramTest, TelegramTestResult,
+    Announcement, ChatId, RecordedTest, TelegramState, TelegramStatus, TelegramTest,
+    TelegramTestResult,
 };
 
 /// What a change that may check the revision did.
@@ -220,6 +223,35 @@ impl Settings {
             "Test message from llm-settings, sent by {}: this chat gets the trading system's alerts.",
             self.actor
         )
+    }
+
+    /// The announcement of the changes this handle wrote since the last
+    /// call, when the bot is on and announces changes; `None` otherwise
+    /// (and for a change of the announcements themselves, which is not
+    /// announced). Send it after the commit, off any thread that must not
+    /// wait: it takes up to [`crate::telegram::ANNOUNCE_TIMEOUT`].
+    pub fn take_announcement(&mut self) -> Result<Option<Announcement>, Error> {
+        let rows = self.store.take_written_entries()?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let row = self.store.telegram_row()?;
+        if !row.is_enabled || !row.notify_changes {
+            return Ok(None);
+        }
+        let entries: Vec<HistoryEntry> = rows
+            .into_iter()
+            .map(HistoryEntry::from)
+            .filter(|entry| {
+                !(entry.group() == Some(Group::Telegram)
+                    && entry.subject.as_deref() == Some("notify_changes"))
+            })
+            .collect();
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let sender = self.telegram_test()?;
+        Ok(Announcement::of(sender, &entries))
     }
 
     /// Records a test's result, for the console and `check`: not a change

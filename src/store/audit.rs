@@ -159,6 +159,16 @@ for_each_backend! {
             .load(conn)
     }
 
+    /// The entries after `after` up to `up_to`, oldest first.
+    pub fn between(conn: &mut Conn, after: i64, up_to: i64) -> QueryResult<Vec<AuditRow>> {
+        trail::table
+            .filter(trail::id.gt(after))
+            .filter(trail::id.le(up_to))
+            .select(AuditRow::as_select())
+            .order(trail::id)
+            .load(conn)
+    }
+
     pub fn since(conn: &mut Conn, after: i64) -> QueryResult<Vec<AuditRow>> {
         trail::table
             .filter(trail::id.gt(after))
@@ -196,6 +206,18 @@ impl Store {
             .into_iter()
             .filter_map(|(subject, at)| Some((subject?, at?)))
             .collect())
+    }
+
+    /// The entries this store's writes appended since the last call,
+    /// oldest first (see [`Store::take_written`]).
+    pub fn take_written_entries(&mut self) -> Result<Vec<AuditRow>, StoreError> {
+        let mut rows = Vec::new();
+        for (after, up_to) in self.take_written() {
+            rows.extend(on_connection!(self, |conn, q| q::between(
+                conn, after, up_to
+            ))?);
+        }
+        Ok(rows)
     }
 
     /// The audit entries after `id`, oldest first.

@@ -58,18 +58,38 @@ macro_rules! on_connection {
 /// change reads the values it replaces exactly (the audit's old values),
 /// and audit ids are committed in the order they are given out, which is
 /// what lets a reader follow the trail by id.
+///
+/// The newest audit id is read before and after the body, under the lock:
+/// the entries in between are this write's own, which is how the changes
+/// to announce are known (see [`Store::take_written`]).
 macro_rules! in_write_transaction {
     ($store:expr, |$conn:ident, $q:ident| $body:expr) => {
         match &mut $store.connection {
             $crate::store::connection::DbConnection::Sqlite(connection) => {
                 use sqlite as $q;
-                connection.immediate_transaction(|$conn| $body)
+                let written = &mut $store.written;
+                connection.immediate_transaction(|$conn| {
+                    let before = $crate::store::audit::sqlite::newest_id($conn)?;
+                    let result = (|$conn: &mut diesel::SqliteConnection| $body)($conn);
+                    if result.is_ok() {
+                        let after = $crate::store::audit::sqlite::newest_id($conn)?;
+                        $crate::store::note_written(written, before, after);
+                    }
+                    result
+                })
             }
             $crate::store::connection::DbConnection::Postgres(connection) => {
                 use postgres as $q;
+                let written = &mut $store.written;
                 diesel::Connection::transaction(connection, |$conn| {
                     $crate::store::connection::lock_writers($conn)?;
-                    $body
+                    let before = $crate::store::audit::postgres::newest_id($conn)?;
+                    let result = (|$conn: &mut diesel::PgConnection| $body)($conn);
+                    if result.is_ok() {
+                        let after = $crate::store::audit::postgres::newest_id($conn)?;
+                        $crate::store::note_written(written, before, after);
+                    }
+                    result
                 })
             }
         }
@@ -132,6 +152,16 @@ impl From<DieselError> for StoreError {
 pub struct Store {
     connection: DbConnection,
     location: DatabaseLocation,
+    /// The audit ids this store's writes appended, as ranges `(after,
+    /// up to]`, until taken; a write that rolls back leaves an empty range.
+    written: Vec<(i64, i64)>,
+}
+
+/// Notes that a write appended the entries after `before` up to `after`.
+fn note_written(written: &mut Vec<(i64, i64)>, before: i64, after: i64) {
+    if after > before {
+        written.push((before, after));
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -146,7 +176,14 @@ impl Store {
         Ok(Store {
             connection: connection::open(location)?,
             location: location.clone(),
+            written: Vec::new(),
         })
+    }
+
+    /// The ranges of audit ids this store's writes appended since the last
+    /// call, oldest first; none when nothing was written.
+    pub fn take_written(&mut self) -> Vec<(i64, i64)> {
+        std::mem::take(&mut self.written)
     }
 
     /// Where this store is.

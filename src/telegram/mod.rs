@@ -1,11 +1,13 @@
 //! The Telegram bot that sends the system's alerts: its chat, the shape of its token, its status, and the test that sends a message.
 
+mod announce;
 mod client;
 
 use std::fmt;
 
 use serde::Serialize;
 
+pub use announce::{ANNOUNCE_TIMEOUT, Announcement};
 pub use client::{TelegramTest, TelegramTestResult};
 
 use crate::sanitize::printable;
