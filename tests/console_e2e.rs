@@ -473,3 +473,65 @@ fn a_change_in_the_console_is_announced_after_it_is_saved_and_a_silent_telegram_
         "sending the last change's announcement to Telegram"
     ));
 }
+
+#[test]
+fn the_history_tab_scrolls_through_pages_and_filters_as_it_is_typed() {
+    let db = TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    sandbox.run(&["risk", "show"], b"").json_or_text();
+    let as_admin = |name: &str| {
+        Settings::open(&OpenOptions {
+            database_url: Some(db.url.clone()),
+            key_file: Some(sandbox.default_key_file()),
+            actor: Some(llm_settings::Actor::new(name, None)),
+        })
+        .unwrap()
+    };
+    let (mut alice, mut bob) = (as_admin("alice"), as_admin("bob"));
+    for minutes in 1..=250 {
+        let admin = if minutes % 10 == 0 {
+            &mut bob
+        } else {
+            &mut alice
+        };
+        admin
+            .change_fields(
+                &llm_settings::GlobalSettings::GROUP,
+                llm_settings::settings::FieldAction::Set,
+                &[(1, llm_settings::fields::Value::Whole(minutes))],
+                None,
+            )
+            .unwrap();
+    }
+    let mut term = console(&sandbox);
+    term.wait_for("[1 Providers]");
+    term.send(b"6");
+    term.wait_for("global.maintenance_interval_minutes: 249 -> 250");
+    // A screenful at a time, then past the page's end: the next page.
+    // (16 rows a screenful: the 13th reaches the page's last entry.)
+    for _ in 0..14 {
+        term.send(b"\x1b[6~"); // PgDn
+    }
+    term.wait_for("History, page 2");
+    term.wait_for("#50 ");
+    // PgUp at the top of page 2: page 1 again, at its last entry.
+    term.send(b"\x1b[5~");
+    term.wait_for("#51 ");
+    assert!(!term.screen().screen().contents().contains("page 2"));
+    // The filter, as it is typed.
+    term.send(b"/");
+    term.type_text("bob");
+    term.wait_for("History: \"bob\"");
+    term.wait_for("249 -> 250");
+    term.settle(Duration::from_millis(300));
+    let shown = term.screen().screen().contents();
+    let rows: Vec<&str> = shown.lines().filter(|line| line.contains(" -> ")).collect();
+    assert!(rows.len() >= 10, "{shown}");
+    assert!(rows.iter().all(|row| row.contains("bob")), "{shown}");
+    term.send(ENTER);
+    term.send(b"\x1b"); // Esc browses on; q quits
+    term.settle(Duration::from_millis(200));
+    term.send(b"q");
+    assert_eq!(term.wait_exit(), 0);
+    assert_restored(&term);
+}

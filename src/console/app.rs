@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use super::keys::{self, AppAction};
 use super::request::{Refreshed, Request, RequestId, Work, WorkerEvent};
 use super::screens::form::FormScreen;
+use super::screens::history::HistoryScreen;
 use super::screens::providers::ProvidersScreen;
 use super::screens::tasks::TasksScreen;
 use super::screens::telegram::TelegramScreen;
@@ -168,6 +169,7 @@ pub struct Screens {
     pub global: FormScreen,
     pub risk: FormScreen,
     pub telegram: TelegramScreen,
+    pub history: HistoryScreen,
 }
 
 impl Default for Screens {
@@ -178,6 +180,7 @@ impl Default for Screens {
             global: FormScreen::new(&GlobalSettings::GROUP),
             risk: FormScreen::new(&RiskSettings::GROUP),
             telegram: TelegramScreen::default(),
+            history: HistoryScreen::default(),
         }
     }
 }
@@ -242,6 +245,7 @@ impl App {
             Tab::Global => &self.screens.global,
             Tab::Risk => &self.screens.risk,
             Tab::Telegram => &self.screens.telegram,
+            Tab::History => &self.screens.history,
         }
     }
 
@@ -254,6 +258,7 @@ impl App {
             Tab::Global => &mut self.screens.global,
             Tab::Risk => &mut self.screens.risk,
             Tab::Telegram => &mut self.screens.telegram,
+            Tab::History => &mut self.screens.history,
         };
         let context = Context {
             data: &self.data,
@@ -347,19 +352,13 @@ impl App {
         let tab = self.tab;
         if !self.screen(tab).is_modal() {
             match keys::lookup(keys::APP, &key) {
-                Some(AppAction::NextTab) => {
-                    self.switch_to(tab.next());
-                    return None;
-                }
-                Some(AppAction::PreviousTab) => {
-                    self.switch_to(tab.previous());
-                    return None;
-                }
+                Some(AppAction::NextTab) => return self.switch_to(tab.next()),
+                Some(AppAction::PreviousTab) => return self.switch_to(tab.previous()),
                 Some(AppAction::GoToTab) => {
                     if let crossterm::event::KeyCode::Char(digit) = key.code
                         && let Some(target) = Tab::numbered(digit)
                     {
-                        self.switch_to(target);
+                        return self.switch_to(target);
                     }
                     return None;
                 }
@@ -393,12 +392,23 @@ impl App {
         self.send(tab, outgoing)
     }
 
-    /// Shows `tab`; its screen is as it was left.
-    fn switch_to(&mut self, tab: Tab) {
-        if tab != self.tab {
-            self.tab = tab;
-            self.dirty = true;
+    /// Shows `tab`; its screen is as it was left, and reads what it shows
+    /// itself, if anything.
+    fn switch_to(&mut self, tab: Tab) -> Option<Request> {
+        if tab == self.tab {
+            return None;
         }
+        self.tab = tab;
+        self.dirty = true;
+        self.shown()
+    }
+
+    /// Tells the current screen it is shown (again), and sends what it asks.
+    fn shown(&mut self) -> Option<Request> {
+        let tab = self.tab;
+        let (screen, mut ctx) = self.screen_and_context(tab);
+        let outgoing = screen.on_shown(&mut ctx)?;
+        self.send(tab, outgoing)
     }
 
     /// Records `outgoing` as pending for `tab`, and hands it to the worker.
@@ -440,7 +450,7 @@ impl App {
                 let pending = self.pending.remove(&id)?;
                 if matches!(outcome, Ok(super::request::Done::Reloaded)) {
                     self.inform("Reloaded.");
-                    return None;
+                    return self.shown();
                 }
                 let (screen, mut ctx) = self.screen_and_context(pending.tab);
                 screen.on_answer(id, outcome, &mut ctx);
@@ -451,6 +461,7 @@ impl App {
                 self.data.refresh(refreshed);
                 self.clamp_selections();
                 self.inform(text);
+                return self.shown();
             }
             WorkerEvent::Read(refreshed) => {
                 // Just after the first frame: draw again only if what the
@@ -469,6 +480,7 @@ impl App {
                 self.data.refresh(refreshed);
                 self.clamp_selections();
                 self.inform("The database answers again.");
+                return self.shown();
             }
         }
         None
@@ -488,6 +500,8 @@ impl App {
             Tab::Global => before.global != now.global,
             Tab::Risk => before.risk != now.risk,
             Tab::Telegram => before.telegram != now.telegram,
+            // The tab reads its own pages.
+            Tab::History => false,
         }
     }
 

@@ -47,6 +47,7 @@ pub const APP: &[Binding<AppAction>] = &[
             KeyCode::Char('3'),
             KeyCode::Char('4'),
             KeyCode::Char('5'),
+            KeyCode::Char('6'),
         ],
         action: AppAction::GoToTab,
         footer: None,
@@ -133,6 +134,8 @@ pub fn key_label(code: &KeyCode) -> String {
         KeyCode::Char(' ') => "Space".into(),
         KeyCode::Tab => "Tab".into(),
         KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     }

@@ -3,7 +3,7 @@
 use crate::status::ProviderState;
 use crate::task::TaskState;
 
-use super::screens::{form, providers, tasks, telegram};
+use super::screens::{form, history, providers, tasks, telegram};
 use crate::fields::GroupValues;
 use crate::telegram::TelegramState;
 
@@ -29,6 +29,7 @@ pub enum Work {
     Tasks(tasks::Work),
     Form(form::Work),
     Telegram(telegram::Work),
+    History(history::Work),
 }
 
 /// What a request did, by group.
@@ -39,6 +40,7 @@ pub enum Done {
     Tasks(tasks::Done),
     Form(form::Done),
     Telegram(telegram::Done),
+    History(history::Done),
 }
 
 /// What the worker read from the database after a change: the groups it

@@ -8,16 +8,18 @@ pub enum Tab {
     Global,
     Risk,
     Telegram,
+    History,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar; `1` is the first.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Providers,
         Tab::Tasks,
         Tab::Global,
         Tab::Risk,
         Tab::Telegram,
+        Tab::History,
     ];
 
     /// The tab's name in the tab bar.
@@ -28,6 +30,7 @@ impl Tab {
             Tab::Global => "Global",
             Tab::Risk => "Risk",
             Tab::Telegram => "Telegram",
+            Tab::History => "History",
         }
     }
 

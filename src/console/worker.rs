@@ -5,7 +5,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
-use super::screens::{form, providers, tasks, telegram};
+use super::screens::{form, history, providers, tasks, telegram};
 use crate::error::Error;
 use crate::global::GlobalSettings;
 use crate::history::HistoryEntry;
@@ -68,7 +68,14 @@ pub fn spawn<M: Send + 'static>(
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
                 let id = request.id;
+                // A page of the history changes nothing: no group to read again.
+                let reads_only = matches!(request.work, Work::History(_));
                 let event = match worker.perform(request.work) {
+                    Performed::Done(outcome) if reads_only => WorkerEvent::Answer {
+                        id,
+                        outcome: outcome.map_err(|error| one_line(&error.to_string())),
+                        refreshed: Refreshed::default(),
+                    },
                     Performed::Done(outcome) => worker.answer(id, outcome),
                     Performed::Background(job) => {
                         let answer = answer.clone();
@@ -186,6 +193,7 @@ impl Worker {
             Work::Tasks(work) => tasks::perform(settings, work),
             Work::Form(work) => form::perform(settings, work),
             Work::Telegram(work) => telegram::perform(settings, work),
+            Work::History(work) => history::perform(settings, work),
         };
         if let Performed::Done(Err(Error::Store(_))) = &performed {
             // The connection may be broken; connect again next time.

@@ -1,6 +1,7 @@
 //! One screen per tab, behind one small interface: its bindings, its update, its drawing.
 
 pub mod form;
+pub mod history;
 pub mod providers;
 pub mod tasks;
 pub mod telegram;
@@ -41,6 +42,12 @@ pub trait Screen {
 
     /// The answer to one of this screen's requests.
     fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>);
+
+    /// The tab was just shown, or the settings changed while it is: work
+    /// to read what it shows, if it reads anything itself (History does).
+    fn on_shown(&mut self, _ctx: &mut Context<'_>) -> Option<Outgoing> {
+        None
+    }
 
     /// Work an answer calls for in turn (a finished test to record), asked
     /// for right after `on_answer`.
