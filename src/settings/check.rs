@@ -20,7 +20,6 @@ impl Settings {
         let now = Utc::now().naive_utc();
 
         let providers = self.states()?;
-        let set_at = self.store.last_recorded(Group::Providers, "set")?;
         let max_age = Duration::days(i64::from(max_key_age_days));
         for state in &providers {
             let provider = state.status.provider;
@@ -40,10 +39,9 @@ impl Settings {
             }
             // The key's age: its last `set` in the trail, else (a row
             // written around llm-settings) the row's last change.
-            let since = set_at
-                .iter()
-                .find(|(subject, _)| subject == provider.id())
-                .map(|(_, at)| *at)
+            let since = self
+                .store
+                .last_recorded(Group::Providers, provider.id(), "set")?
                 .or(state.changed_at);
             if let Some(since) = since.filter(|since| now - *since > max_age) {
                 findings.push(Finding::new(

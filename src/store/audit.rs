@@ -148,15 +148,17 @@ for_each_backend! {
         select.load(conn)
     }
 
-    /// For each subject of `group`, when `action` was last recorded for
-    /// it (served by the index by subject).
-    pub fn last_of(conn: &mut Conn, group: &str, action: &str) -> QueryResult<Vec<(Option<String>, Option<NaiveDateTime>)>> {
+    /// When `action` was last recorded for `subject` of `group`: the
+    /// index by subject read backwards, stopping at the first match.
+    pub fn last_of(conn: &mut Conn, group: &str, subject: &str, action: &str) -> QueryResult<Option<NaiveDateTime>> {
         trail::table
             .filter(trail::group_name.eq(group))
+            .filter(trail::subject.eq(subject))
             .filter(trail::action.eq(action))
-            .group_by(trail::subject)
-            .select((trail::subject, diesel::dsl::max(trail::at)))
-            .load(conn)
+            .order(trail::id.desc())
+            .select(trail::at)
+            .first(conn)
+            .optional()
     }
 
     /// The entries after `after` up to `up_to`, oldest first.
@@ -195,17 +197,19 @@ impl Store {
         Ok(on_connection!(self, |conn, q| q::page(conn, query))?)
     }
 
-    /// For each subject of `group`, when `action` was last recorded.
+    /// When `action` was last recorded for `subject` of `group`.
     pub fn last_recorded(
         &mut self,
         group: Group,
+        subject: &str,
         action: &str,
-    ) -> Result<Vec<(String, NaiveDateTime)>, StoreError> {
-        let rows = on_connection!(self, |conn, q| q::last_of(conn, group.id(), action))?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(subject, at)| Some((subject?, at?)))
-            .collect())
+    ) -> Result<Option<NaiveDateTime>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::last_of(
+            conn,
+            group.id(),
+            subject,
+            action
+        ))?)
     }
 
     /// The entries this store's writes appended since the last call,

@@ -284,7 +284,8 @@ fn describe(error: &ureq::Error, limit: Duration) -> String {
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             "connection refused".to_owned()
         }
-        ureq::Error::Io(io) => format!("io: {}", io.kind()),
+        // The text of an I/O error names no URL; the caller scrubs it all the same.
+        ureq::Error::Io(io) => io.to_string(),
         ureq::Error::BadUri(_) | ureq::Error::Http(_) => "the base URL is not usable".to_owned(),
         // Other errors are scrubbed of the token by the caller.
         other => other.to_string(),
