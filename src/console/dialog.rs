@@ -4,6 +4,14 @@ use chrono::NaiveDateTime;
 
 use super::request::RequestId;
 
+/// Types `text` into a plain text field at its cursor, a character at a
+/// time, as a paste into it does.
+pub fn type_into(input: &mut tui_input::Input, text: &str) {
+    for c in text.chars() {
+        input.handle(tui_input::InputRequest::InsertChar(c));
+    }
+}
+
 /// A dialog: its content (a field, a choice) and where its save stands.
 #[derive(Debug)]
 pub struct Dialog<T> {

@@ -176,6 +176,22 @@ pub fn help_lines<A>(table: &[Binding<A>]) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The footer of a dialog with keys of its own: those, then the keys
+/// every dialog shares.
+pub fn dialog_footer_entries<A>(own: &[Binding<A>]) -> Vec<(String, &'static str)> {
+    let mut entries = footer_entries(own);
+    entries.extend(footer_entries(DIALOG));
+    entries
+}
+
+/// The help of a dialog with keys of its own: those, then the keys every
+/// dialog shares.
+pub fn dialog_help_lines<A>(own: &[Binding<A>]) -> Vec<(String, &'static str)> {
+    let mut lines = help_lines(own);
+    lines.extend(help_lines(DIALOG));
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ pub use work::{Done, Work, perform};
 
 use super::{Areas, Busy, Context, Outgoing, Screen};
 use crate::console::app::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::keys::{self, Binding, DialogAction};
 use crate::console::request::{self, RequestId};
 use crate::console::ui::Theme;
@@ -302,12 +302,7 @@ impl Screen for FormScreen {
         if dialog.is_saving() {
             return false;
         }
-        for c in text.trim().chars() {
-            dialog
-                .content
-                .input
-                .handle(tui_input::InputRequest::InsertChar(c));
-        }
+        type_into(&mut dialog.content.input, text.trim());
         dialog.edited();
         ctx.changed();
         true

@@ -19,7 +19,7 @@ use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
 use crate::connection_test::{TestOutcome, TestResult};
 use crate::console::app::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::key_field::KeyField;
 use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
 use crate::console::request::{self, RequestId};
@@ -508,12 +508,7 @@ impl Screen for ProvidersScreen {
                 true
             }
             Mode::EditBaseUrl(dialog) if !dialog.is_saving() => {
-                for c in text.trim().chars() {
-                    dialog
-                        .content
-                        .input
-                        .handle(tui_input::InputRequest::InsertChar(c));
-                }
+                type_into(&mut dialog.content.input, text.trim());
                 dialog.edited();
                 ctx.changed();
                 true

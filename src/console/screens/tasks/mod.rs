@@ -15,7 +15,7 @@ pub use work::{Done, Work, perform};
 
 use super::{Areas, Busy, Context, Outgoing, Screen};
 use crate::console::app::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
 use crate::console::request::{self, RequestId};
 use crate::console::ui::Theme;
@@ -366,20 +366,14 @@ impl Screen for TasksScreen {
         match &self.mode {
             Mode::Browse => keys::footer_entries(BINDINGS),
             Mode::ConfirmClear(..) => keys::footer_entries(CONFIRM_CLEAR),
-            Mode::Edit(_) => {
-                let mut entries = keys::footer_entries(DIALOG_BINDINGS);
-                entries.extend(keys::footer_entries(keys::DIALOG));
-                entries
-            }
+            Mode::Edit(_) => keys::dialog_footer_entries(DIALOG_BINDINGS),
         }
     }
 
     fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-        let mut dialog = keys::help_lines(DIALOG_BINDINGS);
-        dialog.extend(keys::help_lines(keys::DIALOG));
         vec![
             ("Tasks", keys::help_lines(BINDINGS)),
-            ("Task dialog", dialog),
+            ("Task dialog", keys::dialog_help_lines(DIALOG_BINDINGS)),
         ]
     }
 
@@ -432,12 +426,7 @@ impl Screen for TasksScreen {
         if dialog.is_saving() || dialog.content.focus != Focus::Model {
             return false;
         }
-        for c in text.trim().chars() {
-            dialog
-                .content
-                .model
-                .handle(tui_input::InputRequest::InsertChar(c));
-        }
+        type_into(&mut dialog.content.model, text.trim());
         dialog.edited();
         ctx.changed();
         true

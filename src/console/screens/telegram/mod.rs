@@ -18,7 +18,7 @@ use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
 use crate::console::app::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState};
+use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::key_field::KeyField;
 use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
 use crate::console::request::{self, RequestId};
@@ -438,20 +438,16 @@ impl Screen for TelegramScreen {
             Mode::Browse => keys::footer_entries(BINDINGS),
             Mode::ConfirmDelete => keys::footer_entries(CONFIRM_DELETE),
             Mode::Token(dialog) if dialog.content.chat.is_some() => {
-                let mut entries = keys::footer_entries(TOKEN_DIALOG);
-                entries.extend(keys::footer_entries(keys::DIALOG));
-                entries
+                keys::dialog_footer_entries(TOKEN_DIALOG)
             }
             _ => keys::footer_entries(keys::DIALOG),
         }
     }
 
     fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-        let mut dialog = keys::help_lines(TOKEN_DIALOG);
-        dialog.extend(keys::help_lines(keys::DIALOG));
         vec![
             ("Telegram", keys::help_lines(BINDINGS)),
-            ("Token dialog", dialog),
+            ("Token dialog", keys::dialog_help_lines(TOKEN_DIALOG)),
         ]
     }
 
@@ -499,9 +495,7 @@ impl Screen for TelegramScreen {
                     if !may_be_chat_text(text.trim()) {
                         dialog.state = DialogState::Refused(NOT_A_CHAT_PASTE.to_owned());
                     } else if let Some(chat) = &mut entry.chat {
-                        for c in text.trim().chars() {
-                            chat.handle(tui_input::InputRequest::InsertChar(c));
-                        }
+                        type_into(chat, text.trim());
                         dialog.edited();
                     }
                 } else if entry.field.insert(text) {
@@ -518,12 +512,7 @@ impl Screen for TelegramScreen {
                 true
             }
             Mode::Chat(dialog) | Mode::BaseUrl(dialog) if !dialog.is_saving() => {
-                for c in text.trim().chars() {
-                    dialog
-                        .content
-                        .input
-                        .handle(tui_input::InputRequest::InsertChar(c));
-                }
+                type_into(&mut dialog.content.input, text.trim());
                 dialog.edited();
                 ctx.changed();
                 true
