@@ -1,12 +1,14 @@
 //! The Providers tab: the five providers' keys, switches, base URLs and connection tests.
 
+mod answer;
+mod bindings;
 mod view;
 mod work;
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use ratatui::Frame;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -14,110 +16,22 @@ use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
+pub use bindings::*;
+
 use super::{Areas, Busy, Context, Outgoing, Screen};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
-use crate::connection_test::{TestOutcome, TestResult};
+use crate::connection_test::TestResult;
 use crate::console::app::Data;
 use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::key_field::KeyField;
-use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
+use crate::console::keys::{self, ConfirmAction, DialogAction};
 use crate::console::request::{self, RequestId};
 use crate::console::ui::Theme;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::status::ProviderState;
 use crate::task::Task;
-
-/// What a key does in the provider table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    MoveUp,
-    MoveDown,
-    SetKey,
-    Test,
-    ToggleActive,
-    Delete,
-    EditBaseUrl,
-}
-
-/// The provider table's bindings, in the order the footer and help show them.
-pub const BINDINGS: &[Binding<Action>] = &[
-    Binding {
-        keys: &[KeyCode::Up, KeyCode::Char('k')],
-        action: Action::MoveUp,
-        footer: Some("move"),
-        help: "select the provider above",
-    },
-    Binding {
-        keys: &[KeyCode::Down, KeyCode::Char('j')],
-        action: Action::MoveDown,
-        footer: Some("move"),
-        help: "select the provider below",
-    },
-    Binding {
-        keys: &[KeyCode::Enter, KeyCode::Char('e')],
-        action: Action::SetKey,
-        footer: Some("set"),
-        help: "set or replace the selected provider's key",
-    },
-    Binding {
-        keys: &[KeyCode::Char('t')],
-        action: Action::Test,
-        footer: Some("test"),
-        help: "test the selected provider's connection with its key",
-    },
-    Binding {
-        keys: &[KeyCode::Char(' ')],
-        action: Action::ToggleActive,
-        footer: Some("active"),
-        help: "make the selected provider active or inactive",
-    },
-    Binding {
-        keys: &[KeyCode::Char('d')],
-        action: Action::Delete,
-        footer: Some("delete"),
-        help: "delete the selected provider's key (asks first)",
-    },
-    Binding {
-        keys: &[KeyCode::Char('b')],
-        action: Action::EditBaseUrl,
-        footer: Some("URL"),
-        help: "edit the selected provider's base URL override",
-    },
-];
-
-/// The confirmation of a deletion.
-pub const CONFIRM_DELETE: &[Binding<ConfirmAction>] = &[
-    Binding {
-        keys: &[KeyCode::Char('y')],
-        action: ConfirmAction::Yes,
-        footer: Some("delete"),
-        help: "delete the key",
-    },
-    Binding {
-        keys: &[KeyCode::Char('n'), KeyCode::Esc],
-        action: ConfirmAction::No,
-        footer: Some("keep"),
-        help: "keep the key",
-    },
-];
-
-/// The confirmation of switching off a provider that tasks run on.
-pub const CONFIRM_DEACTIVATE: &[Binding<ConfirmAction>] = &[
-    Binding {
-        keys: &[KeyCode::Char('y')],
-        action: ConfirmAction::Yes,
-        footer: Some("deactivate"),
-        help: "make the provider inactive",
-    },
-    Binding {
-        keys: &[KeyCode::Char('n'), KeyCode::Esc],
-        action: ConfirmAction::No,
-        footer: Some("keep"),
-        help: "keep it active",
-    },
-];
 
 /// What the Providers tab is doing.
 #[derive(Debug)]
@@ -523,107 +437,7 @@ impl Screen for ProvidersScreen {
         outcome: Result<request::Done, String>,
         ctx: &mut Context<'_>,
     ) {
-        // A test that finished, or could not start, is no longer running.
-        self.testing.retain(|_, running| *running != id);
-        let awaited = match &self.mode {
-            Mode::EditKey(dialog) => dialog.awaits(id),
-            Mode::EditBaseUrl(dialog) => dialog.awaits(id),
-            _ => false,
-        };
-        let done = match outcome {
-            Ok(request::Done::Providers(done)) => done,
-            Ok(_) => return,
-            Err(text) => {
-                if awaited {
-                    match &mut self.mode {
-                        Mode::EditKey(dialog) => dialog.state = DialogState::Failed(text.clone()),
-                        Mode::EditBaseUrl(dialog) => {
-                            dialog.state = DialogState::Failed(text.clone())
-                        }
-                        _ => {}
-                    }
-                }
-                ctx.warn(text);
-                return;
-            }
-        };
-        match done {
-            Done::Saved(provider) => {
-                if awaited {
-                    self.mode = Mode::Browse;
-                }
-                let hint = state_of(ctx.data, provider)
-                    .and_then(|state| state.status.key_hint.clone())
-                    .unwrap_or_default();
-                ctx.inform(format!(
-                    "Saved the key of {}: {hint}",
-                    provider.display_name()
-                ));
-            }
-            Done::Conflict(provider, state) => match &mut self.mode {
-                Mode::EditKey(dialog) if awaited => {
-                    dialog.state = DialogState::Conflict(conflict_of(provider, &state));
-                    ctx.changed();
-                }
-                _ => ctx.warn(format!(
-                    "{} was changed by another admin; nothing was saved.",
-                    provider.display_name()
-                )),
-            },
-            Done::Deleted(provider) => {
-                let stop = if provider.key_optional() {
-                    String::new()
-                } else {
-                    tasks_stop(ctx.data, provider)
-                };
-                ctx.inform(format!(
-                    "Deleted the key of {}{stop}.",
-                    provider.display_name()
-                ))
-            }
-            Done::Activated(provider, active) => {
-                let stop = if active {
-                    String::new()
-                } else {
-                    tasks_stop(ctx.data, provider)
-                };
-                ctx.inform(format!(
-                    "{} is now {}{stop}.",
-                    provider.display_name(),
-                    if active { "active" } else { "inactive" }
-                ))
-            }
-            Done::BaseUrlSet(provider, url) => {
-                if awaited {
-                    self.mode = Mode::Browse;
-                }
-                match url {
-                    Some(url) => ctx.inform(format!(
-                        "Base URL of {} set to {url}.",
-                        provider.display_name()
-                    )),
-                    None => ctx.inform(format!(
-                        "Base URL of {} reset to the default.",
-                        provider.display_name()
-                    )),
-                }
-            }
-            Done::Tested(result, at) => {
-                let provider = result.provider;
-                let text = format!(
-                    "{}: {} ({})",
-                    provider.display_name(),
-                    result.outcome.label(),
-                    printable(&result.detail)
-                );
-                if result.outcome == TestOutcome::Ok {
-                    ctx.inform(text);
-                } else {
-                    ctx.warn(text);
-                }
-                self.tests.insert(provider, TestRecord { result, at });
-            }
-        }
+        self.answered(id, outcome, ctx);
     }
 
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {

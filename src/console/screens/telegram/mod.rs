@@ -1,5 +1,7 @@
 //! The Telegram tab: the alert bot's token (in the same masked dialog as keys), its chat, on or off, announcements, base URL, and its test.
 
+mod answer;
+mod bindings;
 mod view;
 mod work;
 
@@ -13,100 +15,18 @@ use zeroize::Zeroizing;
 
 pub use work::{Change, Done, Work, perform};
 
+pub use bindings::*;
+
 use super::{Areas, Busy, Context, Outgoing, Screen};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
-use crate::connection_test::TestOutcome;
 use crate::console::app::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
+use crate::console::dialog::{Dialog, DialogState, type_into};
 use crate::console::key_field::KeyField;
-use crate::console::keys::{self, Binding, ConfirmAction, DialogAction};
+use crate::console::keys::{self, ConfirmAction, DialogAction};
 use crate::console::request::{self, RequestId};
 use crate::console::ui::Theme;
-use crate::sanitize::printable;
 use crate::telegram::{ChatId, TelegramState, TelegramTestResult};
-
-/// What a key does on the Telegram tab.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    SetToken,
-    EditChat,
-    Toggle,
-    Test,
-    Delete,
-    Announcements,
-    EditBaseUrl,
-}
-
-/// The tab's bindings, in the order the footer and help show them.
-pub const BINDINGS: &[Binding<Action>] = &[
-    Binding {
-        keys: &[KeyCode::Enter, KeyCode::Char('e')],
-        action: Action::SetToken,
-        footer: Some("token"),
-        help: "set or replace the bot's token (asks for the chat when none is set)",
-    },
-    Binding {
-        keys: &[KeyCode::Char('c')],
-        action: Action::EditChat,
-        footer: Some("chat"),
-        help: "change the chat the bot sends to",
-    },
-    Binding {
-        keys: &[KeyCode::Char(' ')],
-        action: Action::Toggle,
-        footer: Some("on/off"),
-        help: "turn the bot on or off",
-    },
-    Binding {
-        keys: &[KeyCode::Char('t')],
-        action: Action::Test,
-        footer: Some("test"),
-        help: "send a test message to the chat",
-    },
-    Binding {
-        keys: &[KeyCode::Char('d')],
-        action: Action::Delete,
-        footer: Some("delete"),
-        help: "delete the token (asks first); the bot goes off",
-    },
-    Binding {
-        keys: &[KeyCode::Char('a')],
-        action: Action::Announcements,
-        footer: Some("announce"),
-        help: "announce each change of the settings in the chat, or not",
-    },
-    Binding {
-        keys: &[KeyCode::Char('b')],
-        action: Action::EditBaseUrl,
-        footer: None,
-        help: "edit the Bot API's base URL (a self-hosted Bot API server)",
-    },
-];
-
-/// The token dialog's own binding: between the token and the chat.
-pub const TOKEN_DIALOG: &[Binding<()>] = &[Binding {
-    keys: &[KeyCode::Tab],
-    action: (),
-    footer: Some("field"),
-    help: "between the token and the chat (when none is set)",
-}];
-
-/// The confirmation of a deletion.
-pub const CONFIRM_DELETE: &[Binding<ConfirmAction>] = &[
-    Binding {
-        keys: &[KeyCode::Char('y')],
-        action: ConfirmAction::Yes,
-        footer: Some("delete"),
-        help: "delete the token",
-    },
-    Binding {
-        keys: &[KeyCode::Char('n'), KeyCode::Esc],
-        action: ConfirmAction::No,
-        footer: Some("keep"),
-        help: "keep the token",
-    },
-];
 
 /// The token dialog's content: the masked field, and the chat when none
 /// is stored (a token is stored only with a chat).
@@ -527,118 +447,7 @@ impl Screen for TelegramScreen {
         outcome: Result<request::Done, String>,
         ctx: &mut Context<'_>,
     ) {
-        let kind = self.sent.remove(&id);
-        let awaited = match &self.mode {
-            Mode::Token(dialog) => dialog.awaits(id),
-            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.awaits(id),
-            _ => false,
-        };
-        let done = match outcome {
-            Ok(request::Done::Telegram(done)) => done,
-            Ok(_) => return,
-            Err(text) => {
-                match &mut self.mode {
-                    Mode::Token(dialog) if awaited => {
-                        dialog.state = DialogState::Failed(text.clone())
-                    }
-                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
-                        dialog.state = DialogState::Failed(text.clone())
-                    }
-                    _ => {}
-                }
-                ctx.warn(text);
-                return;
-            }
-        };
-        match done {
-            Done::Saved(state) => {
-                if awaited {
-                    self.mode = Mode::Browse;
-                }
-                let status = &state.status;
-                let text = match kind {
-                    Some(Kind::Token) => format!(
-                        "Saved the bot token: {}; the bot is on, sending to {}.",
-                        status.token_hint.clone().unwrap_or_default(),
-                        status.chat_id.clone().unwrap_or_default()
-                    ),
-                    Some(Kind::Chat) => format!(
-                        "The bot now sends to {}.",
-                        status.chat_id.clone().unwrap_or_default()
-                    ),
-                    Some(Kind::Enabled(true)) => "The bot is now on.".to_owned(),
-                    Some(Kind::Enabled(false)) => "The bot is now off.".to_owned(),
-                    Some(Kind::Notify(true)) if !status.is_enabled => {
-                        "Changes are announced in the chat once the bot is on.".to_owned()
-                    }
-                    Some(Kind::Notify(true)) => {
-                        "Each change is now announced in the chat.".to_owned()
-                    }
-                    Some(Kind::Notify(false)) => "Changes are no longer announced.".to_owned(),
-                    Some(Kind::BaseUrl) => match &state.base_url {
-                        Some(url) => format!("The Bot API's base URL is now {}.", printable(url)),
-                        None => "The bot uses Telegram's own API again.".to_owned(),
-                    },
-                    Some(Kind::Delete) => "Deleted the bot token; the bot is off.".to_owned(),
-                    _ => "Saved.".to_owned(),
-                };
-                ctx.inform(text);
-            }
-            Done::Conflict(state) => {
-                let who = state
-                    .changed_by
-                    .clone()
-                    .unwrap_or_else(|| "another admin".into());
-                let when = state
-                    .changed_at
-                    .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
-                let now = match kind {
-                    Some(Kind::Chat) => format!(
-                        "the chat is {} now",
-                        state
-                            .status
-                            .chat_id
-                            .clone()
-                            .unwrap_or_else(|| "not set".into())
-                    ),
-                    _ => match &state.status.token_hint {
-                        Some(hint) => format!("the token is {hint} now"),
-                        None => "no token is set now".to_owned(),
-                    },
-                };
-                let conflict = Conflict {
-                    revision: state.revision,
-                    subject: "Telegram".to_owned(),
-                    changed_by: state.changed_by.clone(),
-                    changed_at: state.changed_at,
-                    now,
-                };
-                match &mut self.mode {
-                    Mode::Token(dialog) if awaited => dialog.state = DialogState::Conflict(conflict),
-                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
-                        dialog.state = DialogState::Conflict(conflict)
-                    }
-                    _ => ctx.warn(format!(
-                        "Telegram was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours."
-                    )),
-                }
-                ctx.changed();
-            }
-            Done::Tested(result) => {
-                let text = format!(
-                    "Telegram: {} ({})",
-                    result.outcome.label(),
-                    printable(&result.detail)
-                );
-                if result.outcome == TestOutcome::Ok {
-                    ctx.inform(text);
-                } else {
-                    ctx.warn(text);
-                }
-                self.to_record = Some(result);
-            }
-            Done::Recorded => {}
-        }
+        self.answered(id, outcome, ctx);
     }
 
     fn follow_up(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {

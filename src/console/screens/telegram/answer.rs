@@ -1,0 +1,132 @@
+//! What the Telegram tab does with the answers to its requests: the dialog that waited closes or shows why not, and the status line says what happened.
+
+use super::{Done, Kind, Mode, TelegramScreen};
+use crate::connection_test::TestOutcome;
+use crate::console::dialog::{Conflict, DialogState};
+use crate::console::request::{self, RequestId};
+use crate::console::screens::Context;
+use crate::sanitize::printable;
+
+impl TelegramScreen {
+    /// Takes in the answer to request `id`: closes or updates the dialog
+    /// that waited for it, and says what happened.
+    pub(super) fn answered(
+        &mut self,
+        id: RequestId,
+        outcome: Result<request::Done, String>,
+        ctx: &mut Context<'_>,
+    ) {
+        let kind = self.sent.remove(&id);
+        let awaited = match &self.mode {
+            Mode::Token(dialog) => dialog.awaits(id),
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.awaits(id),
+            _ => false,
+        };
+        let done = match outcome {
+            Ok(request::Done::Telegram(done)) => done,
+            Ok(_) => return,
+            Err(text) => {
+                match &mut self.mode {
+                    Mode::Token(dialog) if awaited => {
+                        dialog.state = DialogState::Failed(text.clone())
+                    }
+                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
+                        dialog.state = DialogState::Failed(text.clone())
+                    }
+                    _ => {}
+                }
+                ctx.warn(text);
+                return;
+            }
+        };
+        match done {
+            Done::Saved(state) => {
+                if awaited {
+                    self.mode = Mode::Browse;
+                }
+                let status = &state.status;
+                let text = match kind {
+                    Some(Kind::Token) => format!(
+                        "Saved the bot token: {}; the bot is on, sending to {}.",
+                        status.token_hint.clone().unwrap_or_default(),
+                        status.chat_id.clone().unwrap_or_default()
+                    ),
+                    Some(Kind::Chat) => format!(
+                        "The bot now sends to {}.",
+                        status.chat_id.clone().unwrap_or_default()
+                    ),
+                    Some(Kind::Enabled(true)) => "The bot is now on.".to_owned(),
+                    Some(Kind::Enabled(false)) => "The bot is now off.".to_owned(),
+                    Some(Kind::Notify(true)) if !status.is_enabled => {
+                        "Changes are announced in the chat once the bot is on.".to_owned()
+                    }
+                    Some(Kind::Notify(true)) => {
+                        "Each change is now announced in the chat.".to_owned()
+                    }
+                    Some(Kind::Notify(false)) => "Changes are no longer announced.".to_owned(),
+                    Some(Kind::BaseUrl) => match &state.base_url {
+                        Some(url) => format!("The Bot API's base URL is now {}.", printable(url)),
+                        None => "The bot uses Telegram's own API again.".to_owned(),
+                    },
+                    Some(Kind::Delete) => "Deleted the bot token; the bot is off.".to_owned(),
+                    _ => "Saved.".to_owned(),
+                };
+                ctx.inform(text);
+            }
+            Done::Conflict(state) => {
+                let who = state
+                    .changed_by
+                    .clone()
+                    .unwrap_or_else(|| "another admin".into());
+                let when = state
+                    .changed_at
+                    .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
+                let now = match kind {
+                    Some(Kind::Chat) => format!(
+                        "the chat is {} now",
+                        state
+                            .status
+                            .chat_id
+                            .clone()
+                            .unwrap_or_else(|| "not set".into())
+                    ),
+                    _ => match &state.status.token_hint {
+                        Some(hint) => format!("the token is {hint} now"),
+                        None => "no token is set now".to_owned(),
+                    },
+                };
+                let conflict = Conflict {
+                    revision: state.revision,
+                    subject: "Telegram".to_owned(),
+                    changed_by: state.changed_by.clone(),
+                    changed_at: state.changed_at,
+                    now,
+                };
+                match &mut self.mode {
+                    Mode::Token(dialog) if awaited => dialog.state = DialogState::Conflict(conflict),
+                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
+                        dialog.state = DialogState::Conflict(conflict)
+                    }
+                    _ => ctx.warn(format!(
+                        "Telegram was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours."
+                    )),
+                }
+                ctx.changed();
+            }
+            Done::Tested(result) => {
+                let text = format!(
+                    "Telegram: {} ({})",
+                    result.outcome.label(),
+                    printable(&result.detail)
+                );
+                if result.outcome == TestOutcome::Ok {
+                    ctx.inform(text);
+                } else {
+                    ctx.warn(text);
+                }
+                self.to_record = Some(result);
+            }
+            Done::Recorded => {}
+        }
+    }
+}
