@@ -169,6 +169,41 @@ fn help() {
     insta::assert_snapshot!(snapshot(&app, 80, 24));
 }
 
+/// Every tab's help, at 80 columns: no line reaches the box's right edge,
+/// so none is cut.
+#[test]
+fn every_help_line_fits_at_eighty_columns() {
+    for tab in Tab::ALL {
+        let mut app = app(mixed());
+        let digit = char::from_digit(tab.number() as u32, 10).unwrap();
+        key(&mut app, KeyCode::Char(digit));
+        key(&mut app, KeyCode::Char('?'));
+        let terminal = draw(&app, 80, 60);
+        let buffer = terminal.backend().buffer();
+        let rows: Vec<String> = (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect()
+            })
+            .collect();
+        let top = rows
+            .iter()
+            .position(|row| row.contains("┌ Help"))
+            .unwrap_or_else(|| panic!("{tab:?}: no help box"));
+        let right = rows[top].chars().position(|c| c == '┐').unwrap();
+        for row in rows[top + 1..].iter().take_while(|row| !row.contains('└')) {
+            let inside: Vec<char> = row.chars().collect();
+            assert_eq!(
+                inside[right - 1],
+                ' ',
+                "{tab:?}: a help line is cut: {}",
+                row.trim_end()
+            );
+        }
+    }
+}
+
 #[test]
 fn sixty_columns_drop_the_changed_columns() {
     insta::assert_snapshot!(snapshot(&app(mixed()), 60, 20));

@@ -60,7 +60,7 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[KeyCode::Char('x')],
         action: Action::Reset,
         footer: Some("default"),
-        help: "put the selected value back to its default (saved at once)",
+        help: "reset the selected value to its default (saved at once)",
     },
 ];
 

@@ -62,7 +62,7 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[KeyCode::PageDown],
         action: Action::PageDown,
         footer: Some("older"),
-        help: "a screenful older (the next page is read when this one ends)",
+        help: "a screenful older (reads the next page at the end)",
     },
     Binding {
         keys: &[KeyCode::Home, KeyCode::Char('g')],

@@ -22,7 +22,7 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[KeyCode::Enter, KeyCode::Char('e')],
         action: Action::SetToken,
         footer: Some("token"),
-        help: "set or replace the bot's token (asks for the chat when none is set)",
+        help: "set or replace the token (and the chat when none is set)",
     },
     Binding {
         keys: &[KeyCode::Char('c')],
@@ -58,7 +58,7 @@ pub const BINDINGS: &[Binding<Action>] = &[
         keys: &[KeyCode::Char('b')],
         action: Action::EditBaseUrl,
         footer: None,
-        help: "edit the Bot API's base URL (a self-hosted Bot API server)",
+        help: "edit the Bot API's base URL (for a self-hosted server)",
     },
 ];
 
