@@ -6,6 +6,7 @@
 //! says something changed. An idle console writes nothing.
 
 pub mod app;
+pub mod data;
 pub mod dialog;
 pub mod key_field;
 pub mod keys;

@@ -77,6 +77,13 @@ pub struct Outgoing {
     pub work: Work,
 }
 
+/// What a key did to an open dialog: it stays open (perhaps with a
+/// request sent), or it closes.
+pub enum DialogStep {
+    Stay(Option<Outgoing>),
+    Close,
+}
+
 /// What the status line says while a request runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Busy {

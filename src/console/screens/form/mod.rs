@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
-use super::{Areas, Busy, Context, Outgoing, Screen};
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
 use crate::console::app::Data;
 use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::keys::{self, Binding, DialogAction};
@@ -200,18 +200,18 @@ impl FormScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Step {
+    ) -> DialogStep {
         let Mode::EditNumber(dialog) = &mut self.mode else {
-            return Step::Stay(None);
+            return DialogStep::Stay(None);
         };
         if dialog.is_saving() {
-            return Step::Stay(None);
+            return DialogStep::Stay(None);
         }
         let field = &self.group.fields[dialog.content.index];
         match keys::lookup(keys::DIALOG, key) {
             Some(DialogAction::Cancel) => {
                 ctx.inform(format!("Cancelled; {} was not changed.", field.label));
-                Step::Close
+                DialogStep::Close
             }
             Some(DialogAction::Submit) => {
                 ctx.changed();
@@ -219,7 +219,7 @@ impl FormScreen {
                     Ok(value) => value,
                     Err(refusal) => {
                         dialog.state = DialogState::Refused(refusal.to_string());
-                        return Step::Stay(None);
+                        return DialogStep::Stay(None);
                     }
                 };
                 let expected = match &dialog.state {
@@ -229,7 +229,7 @@ impl FormScreen {
                 let index = dialog.content.index;
                 let id = ctx.request_id();
                 dialog.state = DialogState::Saving(id);
-                Step::Stay(Some(Outgoing {
+                DialogStep::Stay(Some(Outgoing {
                     id,
                     busy: Busy::Queued(format!("saving {}.{}", self.group.group, field.name)),
                     work: request::Work::Form(Work {
@@ -245,16 +245,10 @@ impl FormScreen {
                     dialog.edited();
                     ctx.changed();
                 }
-                Step::Stay(None)
+                DialogStep::Stay(None)
             }
         }
     }
-}
-
-/// What a key did to an open dialog.
-enum Step {
-    Stay(Option<Outgoing>),
-    Close,
 }
 
 impl Screen for FormScreen {
@@ -285,8 +279,8 @@ impl Screen for FormScreen {
         match &self.mode {
             Mode::Browse => self.on_browse_key(key, ctx),
             Mode::EditNumber(_) => match self.on_dialog_key(key, event, ctx) {
-                Step::Stay(outgoing) => outgoing,
-                Step::Close => {
+                DialogStep::Stay(outgoing) => outgoing,
+                DialogStep::Close => {
                     self.mode = Mode::Browse;
                     ctx.changed();
                     None

@@ -18,7 +18,7 @@ pub use work::{Done, Work, perform};
 
 pub use bindings::*;
 
-use super::{Areas, Busy, Context, Outgoing, Screen};
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestResult;
@@ -217,10 +217,10 @@ impl ProvidersScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> KeyDialogStep {
+    ) -> DialogStep {
         if dialog.is_saving() {
             // The save is on its way; its answer closes or updates the dialog.
-            return KeyDialogStep::Stay(None);
+            return DialogStep::Stay(None);
         }
         let provider = dialog.content.provider;
         match keys::lookup(keys::DIALOG, key) {
@@ -230,7 +230,7 @@ impl ProvidersScreen {
                     "Cancelled; the key of {} was not changed.",
                     provider.display_name()
                 ));
-                KeyDialogStep::Close
+                DialogStep::Close
             }
             Some(DialogAction::Submit) => {
                 ctx.changed();
@@ -238,13 +238,13 @@ impl ProvidersScreen {
                     Ok(key) => key,
                     Err(refusal) => {
                         dialog.state = DialogState::Refused(refusal.to_string());
-                        return KeyDialogStep::Stay(None);
+                        return DialogStep::Stay(None);
                     }
                 };
                 let id = ctx.request_id();
                 let expected_revision = dialog.expected_revision(dialog.content.opened_at_revision);
                 dialog.state = DialogState::Saving(id);
-                KeyDialogStep::Stay(Some(Outgoing {
+                DialogStep::Stay(Some(Outgoing {
                     id,
                     busy: Busy::Queued(format!("saving the key of {}", provider.display_name())),
                     work: request::Work::Providers(Work::SaveKey {
@@ -259,7 +259,7 @@ impl ProvidersScreen {
                     dialog.edited();
                     ctx.changed();
                 }
-                KeyDialogStep::Stay(None)
+                DialogStep::Stay(None)
             }
         }
     }
@@ -269,14 +269,14 @@ impl ProvidersScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> KeyDialogStep {
+    ) -> DialogStep {
         if dialog.is_saving() {
-            return KeyDialogStep::Stay(None);
+            return DialogStep::Stay(None);
         }
         match keys::lookup(keys::DIALOG, key) {
             Some(DialogAction::Cancel) => {
                 ctx.changed();
-                KeyDialogStep::Close
+                DialogStep::Close
             }
             Some(DialogAction::Submit) => {
                 ctx.changed();
@@ -288,14 +288,14 @@ impl ProvidersScreen {
                         Ok(url) => Some(url),
                         Err(refusal) => {
                             dialog.state = DialogState::Refused(refusal.to_string());
-                            return KeyDialogStep::Stay(None);
+                            return DialogStep::Stay(None);
                         }
                     }
                 };
                 let provider = dialog.content.provider;
                 let id = ctx.request_id();
                 dialog.state = DialogState::Saving(id);
-                KeyDialogStep::Stay(Some(Outgoing {
+                DialogStep::Stay(Some(Outgoing {
                     id,
                     busy: Busy::Queued(format!(
                         "saving the base URL of {}",
@@ -309,7 +309,7 @@ impl ProvidersScreen {
                     dialog.edited();
                     ctx.changed();
                 }
-                KeyDialogStep::Stay(None)
+                DialogStep::Stay(None)
             }
         }
     }
@@ -323,12 +323,6 @@ fn set_active(provider: Provider, active: bool, ctx: &mut Context<'_>) -> Outgoi
         busy: Busy::Queued(format!("{verb} {}", provider.display_name())),
         work: request::Work::Providers(Work::SetActive(provider, active)),
     }
-}
-
-/// What a key did to an open dialog.
-enum KeyDialogStep {
-    Stay(Option<Outgoing>),
-    Close,
 }
 
 impl Screen for ProvidersScreen {
@@ -401,8 +395,8 @@ impl Screen for ProvidersScreen {
             Mode::EditBaseUrl(dialog) => Self::on_base_url_key(dialog, key, event, ctx),
         };
         match step {
-            KeyDialogStep::Stay(outgoing) => outgoing,
-            KeyDialogStep::Close => {
+            DialogStep::Stay(outgoing) => outgoing,
+            DialogStep::Close => {
                 self.mode = Mode::Browse;
                 ctx.changed();
                 None

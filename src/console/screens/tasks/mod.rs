@@ -16,7 +16,7 @@ pub use work::{Done, Work, perform};
 
 pub use bindings::*;
 
-use super::{Areas, Busy, Context, Outgoing, Screen};
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
 use crate::console::app::Data;
 use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::keys::{self, ConfirmAction, DialogAction};
@@ -129,12 +129,12 @@ impl TasksScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Step {
+    ) -> DialogStep {
         let Mode::Edit(dialog) = &mut self.mode else {
-            return Step::Stay(None);
+            return DialogStep::Stay(None);
         };
         if dialog.is_saving() {
-            return Step::Stay(None);
+            return DialogStep::Stay(None);
         }
         match keys::lookup(keys::DIALOG, key) {
             Some(DialogAction::Cancel) => {
@@ -142,9 +142,9 @@ impl TasksScreen {
                     "Cancelled; {} was not changed.",
                     dialog.content.task.display_name()
                 ));
-                return Step::Close;
+                return DialogStep::Close;
             }
-            Some(DialogAction::Submit) => return Step::Stay(submit(dialog, ctx)),
+            Some(DialogAction::Submit) => return DialogStep::Stay(submit(dialog, ctx)),
             None => {}
         }
         let entry = &mut dialog.content;
@@ -158,9 +158,9 @@ impl TasksScreen {
                 };
                 ctx.changed();
                 if entry.focus == Focus::Models {
-                    return Step::Stay(self.fetch_models(ctx));
+                    return DialogStep::Stay(self.fetch_models(ctx));
                 }
-                Step::Stay(None)
+                DialogStep::Stay(None)
             }
             Some(direction @ (FieldAction::Up | FieldAction::Down)) => {
                 let down = direction == FieldAction::Down;
@@ -203,14 +203,14 @@ impl TasksScreen {
                     Focus::Model => {}
                 }
                 ctx.changed();
-                Step::Stay(None)
+                DialogStep::Stay(None)
             }
             None => {
                 if entry.focus == Focus::Model && entry.model.handle_event(event).is_some() {
                     dialog.edited();
                     ctx.changed();
                 }
-                Step::Stay(None)
+                DialogStep::Stay(None)
             }
         }
     }
@@ -262,12 +262,6 @@ fn submit(dialog: &mut Dialog<TaskEntry>, ctx: &mut Context<'_>) -> Option<Outgo
             expected_revision,
         }),
     })
-}
-
-/// What a key did to an open dialog.
-enum Step {
-    Stay(Option<Outgoing>),
-    Close,
 }
 
 impl Screen for TasksScreen {
@@ -322,8 +316,8 @@ impl Screen for TasksScreen {
                 }
             }
             Mode::Edit(_) => match self.on_dialog_key(key, event, ctx) {
-                Step::Stay(outgoing) => outgoing,
-                Step::Close => {
+                DialogStep::Stay(outgoing) => outgoing,
+                DialogStep::Close => {
                     self.mode = Mode::Browse;
                     ctx.changed();
                     None

@@ -17,7 +17,7 @@ pub use work::{Change, Done, Work, perform};
 
 pub use bindings::*;
 
-use super::{Areas, Busy, Context, Outgoing, Screen};
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
 use crate::console::app::Data;
@@ -192,13 +192,13 @@ impl TelegramScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Step {
+    ) -> DialogStep {
         match keys::lookup(keys::DIALOG, key) {
             Some(DialogAction::Cancel) => {
                 ctx.inform("Cancelled; the bot was not changed.");
-                return Step::Close;
+                return DialogStep::Close;
             }
-            Some(DialogAction::Submit) => return Step::Stay(self.submit(ctx)),
+            Some(DialogAction::Submit) => return DialogStep::Stay(self.submit(ctx)),
             None => {}
         }
         let edited = match &mut self.mode {
@@ -211,7 +211,7 @@ impl TelegramScreen {
                     if refuses_in_chat(key) {
                         dialog.state = DialogState::Refused(NOT_A_CHAT_KEY.to_owned());
                         ctx.changed();
-                        return Step::Stay(None);
+                        return DialogStep::Stay(None);
                     }
                     entry
                         .chat
@@ -225,7 +225,7 @@ impl TelegramScreen {
             Mode::Chat(dialog) if !dialog.is_saving() && refuses_in_chat(key) => {
                 dialog.state = DialogState::Refused(NOT_A_CHAT_KEY.to_owned());
                 ctx.changed();
-                return Step::Stay(None);
+                return DialogStep::Stay(None);
             }
             Mode::Chat(dialog) | Mode::BaseUrl(dialog) if !dialog.is_saving() => {
                 dialog.content.input.handle_event(event).is_some()
@@ -240,7 +240,7 @@ impl TelegramScreen {
             }
             ctx.changed();
         }
-        Step::Stay(None)
+        DialogStep::Stay(None)
     }
 
     /// Checks the dialog's content and sends the change.
@@ -342,12 +342,6 @@ fn may_be_chat_text(text: &str) -> bool {
     text.chars().count() <= 33 && text.chars().all(chat_character)
 }
 
-/// What a key did to an open dialog.
-enum Step {
-    Stay(Option<Outgoing>),
-    Close,
-}
-
 impl Screen for TelegramScreen {
     fn is_modal(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
@@ -397,8 +391,8 @@ impl Screen for TelegramScreen {
             Mode::Token(dialog) if dialog.is_saving() => None,
             Mode::Chat(dialog) | Mode::BaseUrl(dialog) if dialog.is_saving() => None,
             _ => match self.on_dialog_key(key, event, ctx) {
-                Step::Stay(outgoing) => outgoing,
-                Step::Close => {
+                DialogStep::Stay(outgoing) => outgoing,
+                DialogStep::Close => {
                     self.mode = Mode::Browse;
                     ctx.changed();
                     None
