@@ -44,6 +44,21 @@ pub struct ProviderState {
     pub fingerprint: Option<String>,
 }
 
+impl crate::revision::Revisioned for ProviderState {
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+    fn changed_by(&self) -> Option<&str> {
+        self.changed_by.as_deref()
+    }
+    fn changed_at(&self) -> Option<NaiveDateTime> {
+        self.changed_at
+    }
+    fn subject(&self) -> String {
+        self.status.provider.display_name().to_owned()
+    }
+}
+
 impl Serialize for Provider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.id())

@@ -4,8 +4,9 @@
 mod common;
 
 use common::{Backend, Sandbox, TestDb, on_each_backend, open_settings};
+use llm_settings::SaveOutcome;
 use llm_settings::fields::{FieldGroup, Kind, Value};
-use llm_settings::settings::{FieldAction, FieldsOutcome};
+use llm_settings::settings::FieldAction;
 use llm_settings::{Error, GlobalSettings, RiskSettings};
 use serde_json::json;
 
@@ -303,7 +304,7 @@ fn set_and_reset_write_whole_with_one_entry_per_change() {
                 )
                 .unwrap()
             {
-                FieldsOutcome::Conflict(values) => {
+                SaveOutcome::Conflict(values) => {
                     assert_eq!(values.revision, 4);
                     assert_eq!(values.changed_by.as_deref(), Some("tester"));
                 }

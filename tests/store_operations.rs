@@ -372,7 +372,7 @@ fn a_save_based_on_an_older_revision_is_refused_with_who_changed_it() {
                 .save_key_at_revision(Provider::OpenAi, &secret(OPENAI_KEY), 0)
                 .unwrap();
             assert!(
-                matches!(first, SaveOutcome::Saved(ref s) if s.key_hint.as_deref() == Some("sk-...9876"))
+                matches!(first, SaveOutcome::Saved(ref s) if s.status.key_hint.as_deref() == Some("sk-...9876"))
             );
             let seen = mine.states().unwrap()[0].revision;
             assert_eq!(seen, 1);

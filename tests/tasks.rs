@@ -267,7 +267,7 @@ fn changes_are_audited_once_and_revisions_keep_counting_across_a_clear() {
                 assignment: Some((Provider::Anthropic, model("claude-sonnet-4"))),
             };
             match bob.change_task_at_revision(&change, 3).unwrap() {
-                llm_settings::settings::TaskSaveOutcome::Conflict(state) => {
+                llm_settings::SaveOutcome::Conflict(state) => {
                     assert_eq!(state.revision, 4);
                     assert_eq!(state.assignment.provider, Some(Provider::Ollama));
                 }
@@ -275,7 +275,7 @@ fn changes_are_audited_once_and_revisions_keep_counting_across_a_clear() {
             }
             assert!(matches!(
                 bob.change_task_at_revision(&change, 4).unwrap(),
-                llm_settings::settings::TaskSaveOutcome::Saved(_)
+                llm_settings::SaveOutcome::Saved(_)
             ));
             assert_eq!(bob.task_state(Task::Vision).unwrap().revision, 5);
         },

@@ -4,7 +4,6 @@ use crate::connection_test::TestOutcome;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::sanitize::printable;
-use crate::status::ProviderState;
 
 /// A failed command: one line for stderr, and the exit status of PRODUCT.md.
 #[derive(Debug, thiserror::Error)]
@@ -24,40 +23,9 @@ pub enum CliError {
     TestFailed(Provider, TestOutcome),
     #[error("the Telegram test failed: {}", .0.label())]
     TelegramTestFailed(TestOutcome),
-    #[error(
-        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
-        .provider.display_name(),
-        .state.revision,
-        .state.changed_by.as_deref().unwrap_or("nobody"),
-        .state.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
-    )]
-    StaleWrite {
-        provider: Provider,
-        expected: i64,
-        state: Box<ProviderState>,
-    },
-    #[error(
-        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
-        .state.assignment.task,
-        .state.revision,
-        .state.changed_by.as_deref().unwrap_or("nobody"),
-        .state.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
-    )]
-    StaleTask {
-        expected: i64,
-        state: Box<crate::task::TaskState>,
-    },
-    #[error(
-        "{} changed since revision {expected}: it is at revision {} now, changed by {} at {}; nothing was saved",
-        .values.group.group,
-        .values.revision,
-        .values.changed_by.as_deref().unwrap_or("nobody"),
-        .values.changed_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
-    )]
-    StaleGroup {
-        expected: i64,
-        values: Box<crate::fields::GroupValues>,
-    },
+    /// A write refused because the value changed since `--expect-revision`.
+    #[error(transparent)]
+    Stale(#[from] crate::revision::StaleWrite),
     /// Input a command refused: one line that names what and why.
     #[error("{0}")]
     Usage(String),

@@ -5,7 +5,7 @@ use clap::Subcommand;
 use super::output::Table;
 use super::{CliError, Session};
 use crate::fields::{FieldGroup, GroupValues, Value};
-use crate::settings::{FieldAction, FieldsOutcome};
+use crate::settings::FieldAction;
 
 #[derive(Debug, Subcommand)]
 pub enum FieldsCommand {
@@ -97,16 +97,11 @@ fn write(
     expect_revision: Option<i64>,
 ) -> Result<(), CliError> {
     let settings = session.settings()?;
-    match settings.change_fields(group, action, changes, expect_revision)? {
-        FieldsOutcome::Saved(values) => {
-            println!("{}", group.to_json(&values.values));
-            Ok(())
-        }
-        FieldsOutcome::Conflict(values) => Err(CliError::StaleGroup {
-            expected: expect_revision.unwrap_or_default(),
-            values: Box::new(values),
-        }),
-    }
+    let values = settings
+        .change_fields(group, action, changes, expect_revision)?
+        .saved(expect_revision.unwrap_or_default())?;
+    println!("{}", group.to_json(&values.values));
+    Ok(())
 }
 
 /// `show` for people: who changed the group and when, then a line a value

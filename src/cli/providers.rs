@@ -11,7 +11,7 @@ use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
 use crate::provider::Provider;
 use crate::sanitize::printable;
-use crate::settings::{SaveOutcome, Settings};
+use crate::settings::Settings;
 use crate::status::{ProviderState, ProviderStatus};
 
 #[derive(Debug, Subcommand)]
@@ -97,16 +97,10 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             let status = match expect_revision {
                 None => settings.save_api_key(provider, &key)?,
                 Some(revision) => {
-                    match settings.save_api_key_at_revision(provider, &key, revision)? {
-                        SaveOutcome::Saved(status) => status,
-                        SaveOutcome::Conflict(state) => {
-                            return Err(CliError::StaleWrite {
-                                provider,
-                                expected: revision,
-                                state: Box::new(state),
-                            });
-                        }
-                    }
+                    settings
+                        .save_api_key_at_revision(provider, &key, revision)?
+                        .saved(revision)?
+                        .status
                 }
             };
             if !provider.key_looks_right(key.expose_secret()) {

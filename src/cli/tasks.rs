@@ -10,7 +10,7 @@ use super::output::{Table, print_json};
 use super::{CliError, Session};
 use crate::provider::Provider;
 use crate::sanitize::printable;
-use crate::settings::{TaskChange, TaskSaveOutcome};
+use crate::settings::TaskChange;
 use crate::task::{ModelName, Task, TaskAssignment, TaskState, TaskStatus};
 
 #[derive(Debug, Subcommand)]
@@ -123,13 +123,10 @@ fn save(
             None => settings.clear_task(change.task)?,
         });
     };
-    match settings.change_task_at_revision(change, expected)? {
-        TaskSaveOutcome::Saved(assignment) => Ok(assignment),
-        TaskSaveOutcome::Conflict(state) => Err(CliError::StaleTask {
-            expected,
-            state: Box::new(state),
-        }),
-    }
+    Ok(settings
+        .change_task_at_revision(change, expected)?
+        .saved(expected)?
+        .assignment)
 }
 
 /// Says on stderr why a task just assigned will not run.

@@ -112,7 +112,7 @@ pub fn run(session: &mut Session, command: TelegramCommand) -> Result<(), CliErr
             let saved = session
                 .settings()?
                 .set_telegram_notify(state == "on", None)?;
-            let status = &saved.state().status;
+            let status = &saved.current().status;
             if status.notify_changes && !status.is_enabled {
                 eprintln!(
                     "warning: the bot is off: changes are announced once it is on (telegram enable)"
@@ -141,7 +141,7 @@ pub fn run(session: &mut Session, command: TelegramCommand) -> Result<(), CliErr
         }
     };
     // Without an expected revision the last writer wins: never a conflict.
-    print_json(&saved.state().status);
+    print_json(&saved.current().status);
     Ok(())
 }
 

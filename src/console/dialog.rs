@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::request::RequestId;
+use crate::revision::Revisioned;
 
 /// Types `text` into a plain text field at its cursor, a character at a
 /// time, as a paste into it does.
@@ -47,6 +48,20 @@ pub struct Conflict {
     pub changed_at: Option<NaiveDateTime>,
     /// What it holds now, for the notice: "its key is now sk-...5555".
     pub now: String,
+}
+
+impl Conflict {
+    /// The notice of another admin's change: `now` as it is, shown as
+    /// `subject` ("OpenAI"), and what it holds now ("its key is now ...").
+    pub fn of(now: &impl Revisioned, subject: impl Into<String>, holds: String) -> Self {
+        Conflict {
+            revision: now.revision(),
+            subject: subject.into(),
+            changed_by: now.changed_by().map(str::to_owned),
+            changed_at: now.changed_at(),
+            now: holds,
+        }
+    }
 }
 
 impl<T> Dialog<T> {

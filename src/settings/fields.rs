@@ -4,20 +4,10 @@ use super::Settings;
 use crate::error::Error;
 use crate::fields::{FieldGroup, GroupValues, Kind, Value};
 use crate::global::GlobalSettings;
+use crate::revision::SaveOutcome;
 use crate::risk::RiskSettings;
 use crate::sanitize::printable;
 use crate::store::{FieldRow, FieldWrite};
-
-/// What a change that checks the revision did.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FieldsOutcome {
-    /// Written (or nothing to write: every value was what it is); the
-    /// group as it is now.
-    Saved(GroupValues),
-    /// The group changed since the revision the caller saw: nothing was
-    /// written; the group as it is now, with who changed it and when.
-    Conflict(GroupValues),
-}
 
 /// A change to a group: set fields to values, or back to their defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +143,7 @@ impl Settings {
         action: FieldAction,
         changes: &[(usize, Value)],
         expected_revision: Option<i64>,
-    ) -> Result<FieldsOutcome, Error> {
+    ) -> Result<SaveOutcome<GroupValues>, Error> {
         let (row, written) =
             self.store
                 .write_fields(group, action.id(), self.actor.as_str(), |row| {
@@ -203,8 +193,8 @@ impl Settings {
                         .collect())
                 })?;
         match written {
-            Ok(()) => Ok(FieldsOutcome::Saved(values_of_row(group, row.as_ref())?)),
-            Err(Stop::Stale) => Ok(FieldsOutcome::Conflict(values_of_row(group, row.as_ref())?)),
+            Ok(()) => Ok(SaveOutcome::Saved(values_of_row(group, row.as_ref())?)),
+            Err(Stop::Stale) => Ok(SaveOutcome::Conflict(values_of_row(group, row.as_ref())?)),
             Err(Stop::Broken(error)) => Err(error),
         }
     }

@@ -20,11 +20,10 @@ use crate::error::Error;
 use crate::secret::{KeyId, KeyOrigin, MasterKey};
 use crate::store::{AuditRow, DatabaseLocation, Store};
 
+pub use crate::revision::SaveOutcome;
 pub use custody::Rotation;
-pub use fields::{FieldAction, FieldsOutcome};
-pub use providers::SaveOutcome;
-pub use tasks::{TaskChange, TaskRuntime, TaskSaveOutcome};
-pub use telegram::TelegramSave;
+pub use fields::FieldAction;
+pub use tasks::{TaskChange, TaskRuntime};
 
 /// Where to find the database and the master key, and who is acting.
 /// Every field left `None` falls back to the environment and the defaults.

@@ -8,19 +8,11 @@ use crate::base_url::BaseUrl;
 use crate::connection_test::TestTarget;
 use crate::error::Error;
 use crate::provider::Provider;
+use crate::revision::SaveOutcome;
 use crate::sanitize::printable;
 use crate::secret;
 use crate::status::{ProviderState, ProviderStatus};
 use crate::store::{ActiveChange, ConfigRow};
-
-/// What a save that checks the revision did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SaveOutcome {
-    Saved(ProviderStatus),
-    /// The provider changed since the revision the caller saw: nothing was
-    /// written; this is its state now, with who changed it and when.
-    Conflict(ProviderState),
-}
 
 impl Settings {
     /// The five statuses, in display order.
@@ -111,7 +103,7 @@ impl Settings {
         provider: Provider,
         key: &ApiKey,
         expected_revision: i64,
-    ) -> Result<SaveOutcome, Error> {
+    ) -> Result<SaveOutcome<ProviderState>, Error> {
         let sealed = secret::seal(&self.master_key, provider, key.as_secret());
         let outcome = self.store.save_key_at_revision(
             provider.id(),
@@ -121,7 +113,7 @@ impl Settings {
             self.actor.as_str(),
         )?;
         Ok(match outcome {
-            Ok(row) => SaveOutcome::Saved(status_of(provider, Some(&row))),
+            Ok(row) => SaveOutcome::Saved(self.state_of(provider, Some(&row))),
             Err(current) => SaveOutcome::Conflict(self.state_of(provider, current.as_ref())),
         })
     }
@@ -132,7 +124,7 @@ impl Settings {
         provider: Provider,
         key: &SecretString,
         expected_revision: i64,
-    ) -> Result<SaveOutcome, Error> {
+    ) -> Result<SaveOutcome<ProviderState>, Error> {
         use secrecy::ExposeSecret;
         let key = ApiKey::parse(key.expose_secret())?;
         self.save_api_key_at_revision(provider, &key, expected_revision)

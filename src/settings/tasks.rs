@@ -5,6 +5,7 @@ use secrecy::SecretString;
 use super::Settings;
 use crate::error::Error;
 use crate::provider::Provider;
+use crate::revision::SaveOutcome;
 use crate::sanitize::printable;
 use crate::status::ProviderState;
 use crate::store::{TaskOutcome, TaskRow, TaskRows, TaskWrite};
@@ -16,25 +17,6 @@ pub struct TaskChange {
     pub task: Task,
     /// `None` clears the task.
     pub assignment: Option<(Provider, ModelName)>,
-}
-
-/// What a change that checks the revision did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TaskSaveOutcome {
-    Saved(TaskAssignment),
-    /// The task changed since the revision the caller saw: nothing was
-    /// written; this is its state now, with who changed it and when.
-    Conflict(TaskState),
-}
-
-impl TaskSaveOutcome {
-    /// The task's assignment, written or as another admin left it.
-    fn into_assignment(self) -> TaskAssignment {
-        match self {
-            TaskSaveOutcome::Saved(assignment) => assignment,
-            TaskSaveOutcome::Conflict(state) => state.assignment,
-        }
-    }
 }
 
 /// What a consumer needs to run a task that is ready: its provider and
@@ -140,7 +122,7 @@ impl Settings {
             assignment: Some((provider, model.clone())),
         };
         self.change_task(&change, None)
-            .map(|outcome| outcome.into_assignment())
+            .map(|outcome| outcome.into_current().assignment)
     }
 
     /// Unassigns `task` (its row is deleted); it then does not run.
@@ -150,7 +132,7 @@ impl Settings {
             assignment: None,
         };
         self.change_task(&change, None)
-            .map(|outcome| outcome.into_assignment())
+            .map(|outcome| outcome.into_current().assignment)
     }
 
     /// Like [`Settings::set_task`] (or a clear, for `None`), but refuses to
@@ -160,7 +142,7 @@ impl Settings {
         &mut self,
         change: &TaskChange,
         expected_revision: i64,
-    ) -> Result<TaskSaveOutcome, Error> {
+    ) -> Result<SaveOutcome<TaskState>, Error> {
         self.change_task(change, Some(expected_revision))
     }
 
@@ -170,7 +152,7 @@ impl Settings {
         &mut self,
         change: &TaskChange,
         expected_revision: Option<i64>,
-    ) -> Result<TaskSaveOutcome, Error> {
+    ) -> Result<SaveOutcome<TaskState>, Error> {
         let outcomes = self.write_tasks(std::slice::from_ref(change), expected_revision)?;
         let providers = self.states()?;
         let state = |row: Option<TaskRow>, revision| {
@@ -178,12 +160,12 @@ impl Settings {
         };
         Ok(match outcomes.into_iter().next() {
             Some(TaskOutcome::Conflict(row, revision)) => {
-                TaskSaveOutcome::Conflict(state(row, revision))
+                SaveOutcome::Conflict(state(row, revision))
             }
             Some(TaskOutcome::Changed(row, revision) | TaskOutcome::Unchanged(row, revision)) => {
-                TaskSaveOutcome::Saved(state(row, revision).assignment)
+                SaveOutcome::Saved(state(row, revision))
             }
-            None => TaskSaveOutcome::Saved(unassigned(change.task)),
+            None => SaveOutcome::Saved(state(None, 0)),
         })
     }
 

@@ -9,6 +9,7 @@ use crate::connection_test::TestOutcome;
 use crate::error::Error;
 use crate::group::Group;
 use crate::history::HistoryEntry;
+use crate::revision::SaveOutcome;
 use crate::sanitize::printable;
 use crate::secret::{self, SecretSlot};
 use crate::store::{TelegramOutcome, TelegramRow, TelegramWrite};
@@ -16,25 +17,6 @@ use crate::telegram::{
     Announcement, ChatId, RecordedTest, TelegramState, TelegramStatus, TelegramTest,
     TelegramTestResult,
 };
-
-/// What a change that may check the revision did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TelegramSave {
-    /// Written, or it already was so: the bot as it is now.
-    Saved(TelegramState),
-    /// The bot's settings changed since the revision the caller saw:
-    /// nothing was written; as they are now, with who changed them and when.
-    Conflict(TelegramState),
-}
-
-impl TelegramSave {
-    /// The bot's state, saved or as another admin left it.
-    pub fn state(&self) -> &TelegramState {
-        match self {
-            TelegramSave::Saved(state) | TelegramSave::Conflict(state) => state,
-        }
-    }
-}
 
 fn outcome_of(id: &str) -> Option<TestOutcome> {
     match id {
@@ -120,7 +102,7 @@ impl Settings {
         token: &ApiKey,
         chat: Option<&ChatId>,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         let sealed = secret::seal(
             &self.master_key,
             SecretSlot::TelegramToken,
@@ -142,7 +124,7 @@ impl Settings {
         &mut self,
         chat: &ChatId,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         self.write_telegram(&TelegramWrite::ChatId(chat.as_str()), expected_revision)
     }
 
@@ -151,7 +133,7 @@ impl Settings {
         &mut self,
         on: bool,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         self.write_telegram(&TelegramWrite::Enabled(on), expected_revision)
     }
 
@@ -159,7 +141,7 @@ impl Settings {
     pub fn delete_telegram_token(
         &mut self,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         self.write_telegram(&TelegramWrite::DeleteToken, expected_revision)
     }
 
@@ -168,7 +150,7 @@ impl Settings {
         &mut self,
         base_url: Option<&BaseUrl>,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         self.write_telegram(
             &TelegramWrite::BaseUrl(base_url.map(BaseUrl::as_str)),
             expected_revision,
@@ -180,7 +162,7 @@ impl Settings {
         &mut self,
         on: bool,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         self.write_telegram(&TelegramWrite::NotifyChanges(on), expected_revision)
     }
 
@@ -188,16 +170,16 @@ impl Settings {
         &mut self,
         write: &TelegramWrite<'_>,
         expected_revision: Option<i64>,
-    ) -> Result<TelegramSave, Error> {
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         let outcome = self
             .store
             .write_telegram(write, expected_revision, self.actor.as_str())?;
         match outcome {
             TelegramOutcome::Changed(row) | TelegramOutcome::Unchanged(row) => {
-                Ok(TelegramSave::Saved(self.telegram_state_of(&row)))
+                Ok(SaveOutcome::Saved(self.telegram_state_of(&row)))
             }
             TelegramOutcome::Conflict(row) => {
-                Ok(TelegramSave::Conflict(self.telegram_state_of(&row)))
+                Ok(SaveOutcome::Conflict(self.telegram_state_of(&row)))
             }
             TelegramOutcome::Incomplete(_) => Err(match write {
                 TelegramWrite::Token { .. } => Error::TelegramNeedsChat,

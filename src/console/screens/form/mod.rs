@@ -352,17 +352,13 @@ impl Screen for FormScreen {
                         // The revision is the group's: another value of it
                         // may be what changed.
                         let field = &self.group.fields[index];
-                        dialog.state = DialogState::Conflict(Conflict {
-                            revision: values.revision,
-                            subject: self.group.title.to_owned(),
-                            changed_by: values.changed_by.clone(),
-                            changed_at: values.changed_at,
-                            now: format!(
-                                "{} is {} now",
-                                field.label,
-                                shown(values.values[index])
-                            ),
-                        });
+                        let holds =
+                            format!("{} is {} now", field.label, shown(values.values[index]));
+                        dialog.state = DialogState::Conflict(Conflict::of(
+                            values.as_ref(),
+                            self.group.title,
+                            holds,
+                        ));
                         ctx.changed();
                     }
                     _ => ctx.warn(format!(

@@ -3,7 +3,8 @@
 use crate::console::request;
 use crate::console::worker::Performed;
 use crate::fields::{FieldGroup, GroupValues, Value};
-use crate::settings::{FieldAction, FieldsOutcome, Settings};
+use crate::revision::SaveOutcome;
+use crate::settings::{FieldAction, Settings};
 
 /// Set (or reset) fields of a group, each `(index, value)`.
 #[derive(Debug)]
@@ -36,10 +37,10 @@ pub fn perform(settings: &mut Settings, work: Work) -> Performed {
     );
     Performed::Done(outcome.map(|outcome| {
         request::Done::Form(match outcome {
-            FieldsOutcome::Saved(_) => Done::Saved {
+            SaveOutcome::Saved(_) => Done::Saved {
                 changes: work.changes,
             },
-            FieldsOutcome::Conflict(values) => Done::Conflict(Box::new(values)),
+            SaveOutcome::Conflict(values) => Done::Conflict(Box::new(values)),
         })
     }))
 }

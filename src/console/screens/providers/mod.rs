@@ -441,14 +441,9 @@ impl Screen for ProvidersScreen {
 
 /// The notice of another admin's change to `provider`.
 fn conflict_of(provider: Provider, state: &ProviderState) -> Conflict {
-    Conflict {
-        revision: state.revision,
-        subject: provider.display_name().to_owned(),
-        changed_by: state.changed_by.clone(),
-        changed_at: state.changed_at,
-        now: match &state.status.key_hint {
-            Some(hint) => format!("its key is now {}", printable(hint)),
-            None => "it has no key now".to_owned(),
-        },
-    }
+    let holds = match &state.status.key_hint {
+        Some(hint) => format!("its key is now {}", printable(hint)),
+        None => "it has no key now".to_owned(),
+    };
+    Conflict::of(state, provider.display_name(), holds)
 }

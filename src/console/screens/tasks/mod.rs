@@ -421,17 +421,12 @@ pub fn describe_assignment(provider: Provider, model: &str) -> String {
 /// The notice of another admin's change to a task.
 fn conflict_of(state: &TaskState) -> Conflict {
     let assignment = &state.assignment;
-    Conflict {
-        revision: state.revision,
-        subject: assignment.task.display_name().to_owned(),
-        changed_by: state.changed_by.clone(),
-        changed_at: state.changed_at,
-        now: match assignment.provider {
-            Some(provider) => format!(
-                "it runs on {} now",
-                assignment_text(provider, &printable(&assignment.model_name))
-            ),
-            None => "it is unassigned now".to_owned(),
-        },
-    }
+    let holds = match assignment.provider {
+        Some(provider) => format!(
+            "it runs on {} now",
+            assignment_text(provider, &printable(&assignment.model_name))
+        ),
+        None => "it is unassigned now".to_owned(),
+    };
+    Conflict::of(state, assignment.task.display_name(), holds)
 }

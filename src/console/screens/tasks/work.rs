@@ -4,8 +4,9 @@ use crate::console::request;
 use crate::console::worker::Performed;
 use crate::error::Error;
 use crate::provider::Provider;
+use crate::revision::SaveOutcome;
 use crate::sanitize::one_line;
-use crate::settings::{Settings, TaskChange, TaskSaveOutcome};
+use crate::settings::{Settings, TaskChange};
 use crate::task::{ModelName, Task, TaskState};
 
 /// What the Tasks tab asks of the worker.
@@ -46,11 +47,8 @@ pub fn perform(settings: &mut Settings, work: Work) -> Performed {
         } => {
             let change = TaskChange { task, assignment };
             match settings.change_task_at_revision(&change, expected_revision) {
-                Ok(TaskSaveOutcome::Saved(_)) => match settings.task_state(task) {
-                    Ok(state) => done(Done::Saved(Box::new(state))),
-                    Err(error) => Performed::Done(Err(error)),
-                },
-                Ok(TaskSaveOutcome::Conflict(state)) => done(Done::Conflict(Box::new(state))),
+                Ok(SaveOutcome::Saved(state)) => done(Done::Saved(Box::new(state))),
+                Ok(SaveOutcome::Conflict(state)) => done(Done::Conflict(Box::new(state))),
                 Err(error) => Performed::Done(Err(error)),
             }
         }

@@ -95,13 +95,7 @@ impl TelegramScreen {
                         None => "no token is set now".to_owned(),
                     },
                 };
-                let conflict = Conflict {
-                    revision: state.revision,
-                    subject: "Telegram".to_owned(),
-                    changed_by: state.changed_by.clone(),
-                    changed_at: state.changed_at,
-                    now,
-                };
+                let conflict = Conflict::of(state.as_ref(), "Telegram", now);
                 match &mut self.mode {
                     Mode::Token(dialog) if awaited => dialog.state = DialogState::Conflict(conflict),
                     Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {

@@ -5,7 +5,8 @@ use crate::base_url::BaseUrl;
 use crate::console::request;
 use crate::console::worker::Performed;
 use crate::error::Error;
-use crate::settings::{Settings, TelegramSave};
+use crate::revision::SaveOutcome;
+use crate::settings::Settings;
 use crate::telegram::{ChatId, TelegramState, TelegramTestResult};
 
 /// A change to the bot's settings; each expects the revision the admin saw.
@@ -71,9 +72,9 @@ pub enum Done {
 /// Performs `work` on the worker's connection.
 pub fn perform(settings: &mut Settings, work: Work) -> Performed {
     let done = |done| Performed::Done(Ok(request::Done::Telegram(done)));
-    let saved = |result: Result<TelegramSave, Error>| match result {
-        Ok(TelegramSave::Saved(state)) => done(Done::Saved(Box::new(state))),
-        Ok(TelegramSave::Conflict(state)) => done(Done::Conflict(Box::new(state))),
+    let saved = |result: Result<SaveOutcome<TelegramState>, Error>| match result {
+        Ok(SaveOutcome::Saved(state)) => done(Done::Saved(Box::new(state))),
+        Ok(SaveOutcome::Conflict(state)) => done(Done::Conflict(Box::new(state))),
         Err(error) => Performed::Done(Err(error)),
     };
     match work {
