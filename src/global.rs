@@ -1,12 +1,12 @@
 //! The global settings: the pipeline's switches and its confidence threshold, each described once.
 
-use crate::define_group;
+use crate::fields::define_group;
 use crate::group::Group;
 
 define_group! {
     /// The pipeline's switches and its confidence threshold, as
     /// `Settings::global()` reads them from `global_settings`.
-    pub struct GlobalSettings for Group::Global, table "global_settings", title "Global" {
+    pub struct GlobalSettings for Group::Global, table "global_settings", title "Global", checks Switches {
         maintenance_task_enabled: Switch = true,
             "Maintenance review", "the scheduled LLM review of open positions runs";
         maintenance_interval_minutes: Whole(1 to 10080) = 60,

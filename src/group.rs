@@ -56,7 +56,7 @@ impl serde::Serialize for Group {
 
 /// A group id that is not one of the six.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("Invalid group: {} (one of providers, tasks, global, risk, telegram, master_key)", printable(.0))]
+#[error("Invalid group: {} (one of {})", printable(.0), Group::ALL.map(Group::id).join(", "))]
 pub struct InvalidGroup(pub String);
 
 impl FromStr for Group {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use crate::audit_action::AuditAction;
 use crate::group::Group;
 use crate::provider::Provider;
 use crate::sanitize::printable;
@@ -90,45 +91,123 @@ impl HistoryEntry {
     /// OpenAI: sk-...1111 -> sk-...2222", "changed risk.max_drawdown_pct:
     /// 10 -> 5". A secret shows only as its hint: that is all the trail holds.
     pub fn describe(&self) -> String {
-        let value = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".to_owned());
-        let change = format!("{} -> {}", value(&self.old), value(&self.new));
-        let subject = self.subject.as_deref().unwrap_or("");
-        match (self.group(), self.action.as_str()) {
-            (Some(Group::Providers), action) => {
-                let name = subject
-                    .parse::<Provider>()
-                    .map_or(subject, |provider| provider.display_name());
-                match action {
-                    "set" => format!("set the key of {name}: {change}"),
-                    "delete" => format!("deleted the key of {name} ({})", value(&self.old)),
-                    "activate" => format!("activated {name}"),
-                    "deactivate" => format!("deactivated {name}"),
-                    "base-url" => format!("changed the base URL of {name}: {change}"),
-                    "base-url-reset" => format!("reset the base URL of {name} to the default"),
-                    // A rotation recorded by the first release, with the providers.
-                    "rotate-key" => format!("rotated the master key: {change}"),
-                    other => format!("changed {name} ({other}): {change}"),
+        let action = self.action.parse::<AuditAction>().ok();
+        match self.group() {
+            Some(Group::Providers) => self.describe_provider(action),
+            Some(Group::Tasks) => match action {
+                Some(AuditAction::Set) => format!("set {} to {}", self.subject(), self.new_text()),
+                Some(AuditAction::Clear) => {
+                    format!("cleared {} (it ran on {})", self.subject(), self.old_text())
                 }
-            }
-            (Some(Group::Tasks), "set") => {
-                format!("set {} to {}", subject, value(&self.new))
-            }
-            (Some(Group::Tasks), "clear") => {
-                format!("cleared {} (it ran on {})", subject, value(&self.old))
-            }
-            (Some(Group::Telegram), "set") if subject == "bot_token" => {
-                format!("set the Telegram bot token: {change}")
-            }
-            (Some(Group::Telegram), "delete") if subject == "bot_token" => {
-                format!("deleted the Telegram bot token ({})", value(&self.old))
-            }
-            (Some(Group::Global | Group::Risk), "reset") => {
-                format!("reset {}.{subject} to its default: {change}", self.group)
-            }
-            (Some(Group::MasterKey), _) => format!("rotated the master key: {change}"),
-            _ if self.subject.is_some() => format!("changed {}.{subject}: {change}", self.group),
-            _ => format!("changed {} ({}): {change}", self.group, self.action),
+                Some(
+                    AuditAction::Delete
+                    | AuditAction::Activate
+                    | AuditAction::Deactivate
+                    | AuditAction::BaseUrl
+                    | AuditAction::BaseUrlReset
+                    | AuditAction::Reset
+                    | AuditAction::RotateKey,
+                )
+                | None => self.describe_change(),
+            },
+            Some(Group::Telegram) => match action {
+                Some(AuditAction::Set) if self.subject() == "bot_token" => {
+                    format!("set the Telegram bot token: {}", self.change())
+                }
+                Some(AuditAction::Delete) if self.subject() == "bot_token" => {
+                    format!("deleted the Telegram bot token ({})", self.old_text())
+                }
+                Some(
+                    AuditAction::Set
+                    | AuditAction::Delete
+                    | AuditAction::Activate
+                    | AuditAction::Deactivate
+                    | AuditAction::BaseUrl
+                    | AuditAction::BaseUrlReset
+                    | AuditAction::Clear
+                    | AuditAction::Reset
+                    | AuditAction::RotateKey,
+                )
+                | None => self.describe_change(),
+            },
+            Some(Group::Global | Group::Risk) => match action {
+                Some(AuditAction::Reset) => format!(
+                    "reset {}.{} to its default: {}",
+                    self.group,
+                    self.subject(),
+                    self.change()
+                ),
+                Some(
+                    AuditAction::Set
+                    | AuditAction::Delete
+                    | AuditAction::Activate
+                    | AuditAction::Deactivate
+                    | AuditAction::BaseUrl
+                    | AuditAction::BaseUrlReset
+                    | AuditAction::Clear
+                    | AuditAction::RotateKey,
+                )
+                | None => self.describe_change(),
+            },
+            // Whatever its action: the master key has one change.
+            Some(Group::MasterKey) => format!("rotated the master key: {}", self.change()),
+            None => self.describe_change(),
         }
+    }
+
+    /// A provider's entry: its name, and what was done to its key,
+    /// switch or base URL.
+    fn describe_provider(&self, action: Option<AuditAction>) -> String {
+        let subject = self.subject();
+        let name = subject
+            .parse::<Provider>()
+            .map_or(subject, |provider| provider.display_name());
+        let change = self.change();
+        match action {
+            Some(AuditAction::Set) => format!("set the key of {name}: {change}"),
+            Some(AuditAction::Delete) => format!("deleted the key of {name} ({})", self.old_text()),
+            Some(AuditAction::Activate) => format!("activated {name}"),
+            Some(AuditAction::Deactivate) => format!("deactivated {name}"),
+            Some(AuditAction::BaseUrl) => format!("changed the base URL of {name}: {change}"),
+            Some(AuditAction::BaseUrlReset) => {
+                format!("reset the base URL of {name} to the default")
+            }
+            // A rotation recorded by the first release, with the providers.
+            Some(AuditAction::RotateKey) => format!("rotated the master key: {change}"),
+            Some(AuditAction::Clear | AuditAction::Reset) | None => {
+                format!("changed {name} ({}): {change}", self.action)
+            }
+        }
+    }
+
+    /// An entry no phrase of its group fits: what changed, from what to what.
+    fn describe_change(&self) -> String {
+        match &self.subject {
+            Some(subject) => format!("changed {}.{subject}: {}", self.group, self.change()),
+            None => format!(
+                "changed {} ({}): {}",
+                self.group,
+                self.action,
+                self.change()
+            ),
+        }
+    }
+
+    fn subject(&self) -> &str {
+        self.subject.as_deref().unwrap_or("")
+    }
+
+    fn old_text(&self) -> &str {
+        self.old.as_deref().unwrap_or("none")
+    }
+
+    fn new_text(&self) -> &str {
+        self.new.as_deref().unwrap_or("none")
+    }
+
+    /// "10 -> 5"; a value that is not there is "none".
+    fn change(&self) -> String {
+        format!("{} -> {}", self.old_text(), self.new_text())
     }
 }
 

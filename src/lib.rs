@@ -50,6 +50,7 @@
 
 pub mod actor;
 pub mod api_key;
+pub mod audit_action;
 pub mod base_url;
 pub mod check;
 pub mod cli;
@@ -57,6 +58,7 @@ pub mod connection_test;
 pub mod console;
 pub mod error;
 pub mod exec;
+pub mod field_groups;
 pub mod fields;
 pub mod global;
 pub mod group;

@@ -13,13 +13,25 @@ fn main() -> ExitCode {
     let _ = color_eyre::install();
     llm_settings::hardening::disable_core_dumps();
 
-    match cli::run(Cli::parse()) {
+    let parsed = match Cli::try_parse() {
+        Ok(parsed) => parsed,
+        Err(error) => match cli::refusal(&error) {
+            // A provider, task or group that is none of them: the
+            // library's line, as every front end says it.
+            Some(refused) => return fail(&refused),
+            None => error.exit(),
+        },
+    };
+    match cli::run(parsed) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            if !error.is_reported() {
-                eprintln!("error: {}", one_line(&error.to_string()));
-            }
-            ExitCode::from(error.exit_status())
-        }
+        Err(error) => fail(&error),
     }
+}
+
+/// Says why `error` failed the command (unless its output did), and gives its exit status.
+fn fail(error: &cli::CliError) -> ExitCode {
+    if !error.is_reported() {
+        eprintln!("error: {}", one_line(&error.to_string()));
+    }
+    ExitCode::from(error.exit_status())
 }

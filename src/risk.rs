@@ -1,13 +1,13 @@
 //! The risk rules: each check with its own switch and its limit, each described once.
 
-use crate::define_group;
+use crate::fields::define_group;
 use crate::group::Group;
 
 define_group! {
     /// The risk management rules, as `Settings::risk()` reads them from
     /// `risk_settings`. A limit counts only while its check is on; every
     /// check is off until an admin turns it on.
-    pub struct RiskSettings for Group::Risk, table "risk_settings", title "Risk" {
+    pub struct RiskSettings for Group::Risk, table "risk_settings", title "Risk", checks Safeguards {
         drawdown_check_enabled: Switch = false,
             "Drawdown check", "stop trading when the drawdown reaches the limit";
         max_drawdown_pct: Number(more than 0.0 to 100.0) = 10.0,

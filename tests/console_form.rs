@@ -12,7 +12,7 @@ use llm_settings::console::screens::form::{self, Mode};
 use llm_settings::console::ui;
 use llm_settings::fields::{GroupValues, Value};
 use llm_settings::settings::FieldAction;
-use llm_settings::{GlobalSettings, Provider, RiskSettings};
+use llm_settings::{GlobalSettings, Group, Provider, RiskSettings};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -39,8 +39,14 @@ fn data() -> Data {
     risk.values[0] = Value::Switch(true);
     risk.values[1] = Value::Number(5.0);
     Data {
-        global: Some(Ok(changed(global, 3, "alice from 203.0.113.7"))),
-        risk: Some(Ok(changed(risk, 2, "bob"))),
+        fields: [
+            (
+                Group::Global,
+                Ok(changed(global, 3, "alice from 203.0.113.7")),
+            ),
+            (Group::Risk, Ok(changed(risk, 2, "bob"))),
+        ]
+        .into(),
         ..Data::with_providers(providers)
     }
 }
@@ -197,7 +203,7 @@ fn another_admins_change_is_shown_and_the_same_key_again_applies_yours() {
     app.update(Event::worker(WorkerEvent::ChangedElsewhere {
         text: "carol changed risk.drawdown_check_enabled: true -> false".into(),
         refreshed: Refreshed {
-            risk: Some(Ok(theirs.clone())),
+            fields: [(Group::Risk, Ok(theirs.clone()))].into(),
             ..Refreshed::default()
         },
     }));
@@ -232,7 +238,7 @@ fn another_admins_change_is_shown_and_the_same_key_again_applies_yours() {
 #[test]
 fn a_group_that_cannot_be_read_says_why_and_a_reset_repairs_it() {
     let mut data = data();
-    data.risk = Some(Err("risk.max_open_positions holds 0 in the database, which is not a whole number from 1 to 1000; set it again or reset it (risk reset max_open_positions)".into()));
+    data.fields.insert(Group::Risk, Err("risk.max_open_positions holds 0 in the database, which is not a whole number from 1 to 1000; set it again or reset it (risk reset max_open_positions)".into()));
     let mut app = app_on('4', data);
     insta::assert_snapshot!("risk_cannot_be_read", snapshot(&app, 80, 24));
     for _ in 0..3 {
@@ -264,7 +270,7 @@ fn before_the_worker_has_read_them_the_tabs_say_so_and_keys_change_nothing() {
     assert!(press(&mut app, KeyCode::Enter).is_none());
     // The worker's first read arrives: everything is there.
     app.update(Event::worker(WorkerEvent::Read(Refreshed {
-        risk: Some(Ok(GroupValues::defaults(&RiskSettings::GROUP))),
+        fields: [(Group::Risk, Ok(GroupValues::defaults(&RiskSettings::GROUP)))].into(),
         ..Refreshed::default()
     })));
     press(&mut app, KeyCode::Char('4'));

@@ -651,8 +651,7 @@ fn the_read_after_the_first_frame_draws_only_what_changes_on_the_current_tab() {
         Event::worker(WorkerEvent::Read(Refreshed {
             providers: Some(everything.providers.clone()),
             tasks: Some(everything.tasks.clone()),
-            global: everything.global.clone(),
-            risk: everything.risk.clone(),
+            fields: everything.fields.clone(),
             telegram: everything.telegram.clone(),
         }))
     };

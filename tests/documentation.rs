@@ -48,10 +48,7 @@ fn every_table_and_column_is_documented() {
 
 #[test]
 fn every_described_group_and_field_is_documented() {
-    for group in [
-        &llm_settings::GlobalSettings::GROUP,
-        &llm_settings::RiskSettings::GROUP,
-    ] {
+    for group in llm_settings::field_groups::ALL {
         assert!(
             FORMAT.contains(&format!("`{}`", group.table)),
             "{}",

@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use llm_settings::fields::FieldGroup;
-use llm_settings::{GlobalSettings, RiskSettings};
 
 const README: &str = include_str!("../README.md");
 
@@ -27,7 +26,7 @@ fn table(group: &FieldGroup) -> String {
 
 #[test]
 fn the_readme_tables_are_the_descriptions() {
-    for group in [&GlobalSettings::GROUP, &RiskSettings::GROUP] {
+    for group in llm_settings::field_groups::ALL {
         let expected = table(group);
         assert!(
             README.contains(&expected),

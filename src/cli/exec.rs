@@ -11,22 +11,17 @@ use crate::task::Task;
 /// active providers' keys, or those `task` runs on. Returns only on failure.
 pub fn run(
     session: &mut Session,
-    only: &[String],
-    task: Option<&str>,
+    only: &[Provider],
+    task: Option<Task>,
     command: &[String],
 ) -> Result<(), CliError> {
     use std::os::unix::process::CommandExt;
 
-    let only = only
-        .iter()
-        .map(|id| id.parse::<Provider>())
-        .collect::<Result<Vec<_>, _>>()?;
-    let task = task.map(str::parse::<Task>).transpose()?;
     // Its own handle, closed before the command replaces this process.
     let mut settings = crate::settings::Settings::open(&session.options)?;
     let environment = match task {
         Some(task) => crate::exec::task_environment(&mut settings, task)?,
-        None => crate::exec::environment(&mut settings, &only)?,
+        None => crate::exec::environment(&mut settings, only)?,
     };
     drop(settings);
     let Some((program, args)) = command.split_first() else {

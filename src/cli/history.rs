@@ -2,7 +2,6 @@
 
 use super::output::{print_json, print_line};
 use super::{CliError, Session};
-use crate::error::Error;
 use crate::group::Group;
 use crate::history::HistoryFilter;
 
@@ -10,13 +9,9 @@ use crate::history::HistoryFilter;
 pub fn run(
     session: &mut Session,
     json: bool,
-    group: Option<&str>,
+    group: Option<Group>,
     limit: u32,
 ) -> Result<(), CliError> {
-    let group = group
-        .map(str::parse::<Group>)
-        .transpose()
-        .map_err(Error::from)?;
     let filter = HistoryFilter {
         group,
         limit: usize::try_from(limit).unwrap_or(usize::MAX),

@@ -1,5 +1,6 @@
 //! The command line for scripts: the clap definitions of every group's commands, and the dispatch to each group's module.
 
+mod args;
 mod check;
 mod docs;
 mod error;
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use args::refusal;
 pub use error::CliError;
 pub use fields::FieldsCommand;
 pub use providers::ProvidersCommand;
@@ -26,7 +28,10 @@ pub use session::Session;
 pub use tasks::TasksCommand;
 pub use telegram::TelegramCommand;
 
+use crate::group::Group;
+use crate::provider::Provider;
 use crate::settings::OpenOptions;
+use crate::task::Task;
 
 /// Manage the settings of an LLM-driven system: its providers' API keys,
 /// which provider and model each task of its pipeline uses, its global
@@ -111,9 +116,9 @@ pub enum Command {
         /// Print a JSON array of {"id", "at", "actor", "group", "action", "subject", "old", "new"}
         #[arg(long)]
         json: bool,
-        /// Only this group: providers, tasks, global, risk, telegram or master_key
+        /// Only this group
         #[arg(long, value_name = "GROUP")]
-        group: Option<String>,
+        group: Option<Group>,
         /// How many entries, from 1
         #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
@@ -145,10 +150,10 @@ pub enum Command {
     Exec {
         /// Export only this provider, which must be active (repeatable)
         #[arg(long = "only", value_name = "PROVIDER", conflicts_with = "task")]
-        only: Vec<String>,
+        only: Vec<Provider>,
         /// Export only what this task runs on
         #[arg(long, value_name = "TASK")]
-        task: Option<String>,
+        task: Option<Task>,
         /// The command to run and its arguments, after --
         #[arg(last = true, required = true, value_name = "COMMAND")]
         command: Vec<String>,
@@ -186,14 +191,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Watch { json }) => watch::run(&session.options, json),
         Some(Command::Completions { shell }) => docs::completions(&shell),
         Some(Command::Man) => docs::man(),
-        Some(Command::History { json, group, limit }) => {
-            history::run(session, json, group.as_deref(), limit)
-        }
+        Some(Command::History { json, group, limit }) => history::run(session, json, group, limit),
         Some(Command::Exec {
             only,
             task,
             command,
-        }) => exec::run(session, &only, task.as_deref(), &command),
+        }) => exec::run(session, &only, task, &command),
         Some(Command::RotateKey {
             new_key_file,
             dry_run,
@@ -206,4 +209,27 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         session.announce();
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn every_group_of_described_fields_has_its_command() {
+        let cli = Cli::command();
+        for group in crate::field_groups::ALL {
+            let command = cli.find_subcommand(group.group.id());
+            assert!(command.is_some(), "no `{}` command", group.group);
+            for verb in ["show", "set", "reset", "revision"] {
+                assert!(
+                    command.and_then(|c| c.find_subcommand(verb)).is_some(),
+                    "no `{} {verb}`",
+                    group.group
+                );
+            }
+        }
+    }
 }

@@ -24,8 +24,7 @@ pub enum ProvidersCommand {
     },
     /// Store a provider's key, read from stdin when piped, else from a hidden prompt
     Set {
-        /// openai, gemini, anthropic, openrouter or ollama
-        provider: String,
+        provider: Provider,
         /// Refuse to overwrite a change made since this revision (the REV
         /// column of `providers list`; 0 for a provider never set)
         #[arg(long, value_name = "REVISION")]
@@ -35,28 +34,28 @@ pub enum ProvidersCommand {
         stray: Vec<String>,
     },
     /// Remove a provider's stored key
-    Delete { provider: String },
+    Delete { provider: Provider },
     /// Make a configured provider active
-    Activate { provider: String },
+    Activate { provider: Provider },
     /// Make a configured provider inactive
-    Deactivate { provider: String },
+    Deactivate { provider: Provider },
     /// Test a provider's connection with its stored key
     Test {
-        provider: String,
+        provider: Provider,
         /// Print {"provider", "outcome", "http_status", "latency_ms", "detail"}
         #[arg(long)]
         json: bool,
     },
     /// List the models a provider offers, asked with its stored key
     Models {
-        provider: String,
+        provider: Provider,
         /// Print a JSON array of the model ids
         #[arg(long)]
         json: bool,
     },
     /// Set or reset a provider's base URL override
     BaseUrl {
-        provider: String,
+        provider: Provider,
         /// The base URL, e.g. https://proxy.example/openai
         #[arg(required_unless_present = "reset", conflicts_with = "reset")]
         url: Option<String>,
@@ -85,7 +84,6 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             expect_revision,
             stray,
         } => {
-            let provider: Provider = provider.parse()?;
             if !stray.is_empty() {
                 return Err(CliError::SecretOnCommandLine("key"));
             }
@@ -113,7 +111,6 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             print_json(&status);
         }
         ProvidersCommand::Delete { provider } => {
-            let provider: Provider = provider.parse()?;
             let settings = session.settings()?;
             let before = settings.status(provider)?;
             let status = settings.delete_key(provider)?;
@@ -123,11 +120,9 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             print_json(&status);
         }
         ProvidersCommand::Activate { provider } => {
-            let provider: Provider = provider.parse()?;
             print_json(&session.settings()?.set_active(provider, true)?);
         }
         ProvidersCommand::Deactivate { provider } => {
-            let provider: Provider = provider.parse()?;
             let settings = session.settings()?;
             let before = settings.status(provider)?;
             let status = settings.set_active(provider, false)?;
@@ -137,7 +132,6 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             print_json(&status);
         }
         ProvidersCommand::Models { provider, json } => {
-            let provider: Provider = provider.parse()?;
             let target = session.settings()?.test_target(provider)?;
             let models = target.list_models().map_err(CliError::ModelsFailed)?;
             if json {
@@ -149,7 +143,6 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             }
         }
         ProvidersCommand::Test { provider, json } => {
-            let provider: Provider = provider.parse()?;
             let target = session.settings()?.test_target(provider)?;
             let result = target.run();
             if json {
@@ -171,7 +164,6 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
             url,
             reset,
         } => {
-            let provider: Provider = provider.parse()?;
             let url = if reset {
                 None
             } else {

@@ -23,10 +23,8 @@ pub enum TasksCommand {
     },
     /// Assign a provider and model to a task
     Set {
-        /// The task: market_analysis, vision, execution_decision, ...
-        task: String,
-        /// openai, gemini, anthropic, openrouter or ollama
-        provider: String,
+        task: Task,
+        provider: Provider,
         /// The model (gpt-4o, openai/gpt-4o, llama3.1:8b); omitted or empty
         /// for the provider's default model
         model: Option<String>,
@@ -37,7 +35,7 @@ pub enum TasksCommand {
     },
     /// Unassign a task: it does not run until it is assigned again
     Clear {
-        task: String,
+        task: Task,
         /// Refuse to clear it if it changed since this revision
         #[arg(long, value_name = "REVISION")]
         expect_revision: Option<i64>,
@@ -70,8 +68,6 @@ pub fn run(session: &mut Session, command: TasksCommand) -> Result<(), CliError>
             expect_revision,
         } => {
             // Everything is checked before the database is opened.
-            let task: Task = task.parse()?;
-            let provider: Provider = provider.parse()?;
             let model = ModelName::parse(model.as_deref().unwrap_or(""))?;
             let change = TaskChange {
                 task,
@@ -85,7 +81,6 @@ pub fn run(session: &mut Session, command: TasksCommand) -> Result<(), CliError>
             task,
             expect_revision,
         } => {
-            let task: Task = task.parse()?;
             let change = TaskChange {
                 task,
                 assignment: None,

@@ -410,8 +410,10 @@ impl App {
                     || (self.screens.providers.is_modal() && before.tasks != now.tasks)
             }
             Tab::Tasks => before.providers != now.providers || before.tasks != now.tasks,
-            Tab::Global => before.global != now.global,
-            Tab::Risk => before.risk != now.risk,
+            Tab::Global | Tab::Risk => self
+                .tab
+                .field_group()
+                .is_some_and(|group| before.fields(group) != now.fields(group)),
             Tab::Telegram => before.telegram != now.telegram,
             // The tab reads its own pages.
             Tab::History => false,

@@ -1,10 +1,11 @@
 //! The settings as the console last read them, shared by every screen: what the first frame needs, and what the worker reads after it.
 
+use std::collections::BTreeMap;
+
 use super::request::Refreshed;
+use crate::field_groups;
 use crate::fields::{FieldGroup, GroupValues};
-use crate::global::GlobalSettings;
 use crate::group::Group;
-use crate::risk::RiskSettings;
 use crate::status::ProviderState;
 use crate::task::{Task, TaskAssignment, TaskState, TaskStatus};
 use crate::telegram::TelegramState;
@@ -15,11 +16,10 @@ pub struct Data {
     pub providers: Vec<ProviderState>,
     /// The nine tasks, in display order.
     pub tasks: Vec<TaskState>,
-    /// The global settings, or why their row could not be read; `None`
-    /// until the worker has read them (just after the first frame).
-    pub global: Option<Result<GroupValues, String>>,
-    /// The risk rules, likewise.
-    pub risk: Option<Result<GroupValues, String>>,
+    /// Each group of described fields (global, risk), or why its row could
+    /// not be read; a group is missing until the worker has read it (just
+    /// after the first frame).
+    pub fields: BTreeMap<Group, Result<GroupValues, String>>,
     /// The Telegram bot, likewise.
     pub telegram: Option<Result<TelegramState, String>>,
 }
@@ -44,8 +44,10 @@ impl Data {
         Data {
             providers,
             tasks,
-            global: Some(Ok(GroupValues::defaults(&GlobalSettings::GROUP))),
-            risk: Some(Ok(GroupValues::defaults(&RiskSettings::GROUP))),
+            fields: field_groups::ALL
+                .into_iter()
+                .map(|group| (group.group, Ok(GroupValues::defaults(group))))
+                .collect(),
             telegram: Some(Ok(TelegramState::unset())),
         }
     }
@@ -57,8 +59,7 @@ impl Data {
         Data {
             providers,
             tasks: Vec::new(),
-            global: None,
-            risk: None,
+            fields: BTreeMap::new(),
             telegram: None,
         }
     }
@@ -66,11 +67,7 @@ impl Data {
     /// The values of a group of described fields, or why not; `None` while
     /// not read yet.
     pub fn fields(&self, group: &FieldGroup) -> Option<&Result<GroupValues, String>> {
-        if group.group == Group::Risk {
-            self.risk.as_ref()
-        } else {
-            self.global.as_ref()
-        }
+        self.fields.get(&group.group)
     }
 
     /// Takes what the worker read; a group it did not read stays as it was.
@@ -81,12 +78,7 @@ impl Data {
         if let Some(tasks) = refreshed.tasks {
             self.tasks = tasks;
         }
-        if let Some(global) = refreshed.global {
-            self.global = Some(global);
-        }
-        if let Some(risk) = refreshed.risk {
-            self.risk = Some(risk);
-        }
+        self.fields.extend(refreshed.fields);
         if let Some(telegram) = refreshed.telegram {
             self.telegram = Some(telegram);
         }

@@ -2,6 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::tab::Tab;
+
 /// What a key does wherever no dialog is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AppAction {
@@ -40,15 +42,7 @@ pub const APP: &[Binding<AppAction>] = &[
         help: "the tab before",
     },
     Binding {
-        // One digit per tab of `Tab::ALL`.
-        keys: &[
-            KeyCode::Char('1'),
-            KeyCode::Char('2'),
-            KeyCode::Char('3'),
-            KeyCode::Char('4'),
-            KeyCode::Char('5'),
-            KeyCode::Char('6'),
-        ],
+        keys: &Tab::DIGIT_KEYS,
         action: AppAction::GoToTab,
         footer: None,
         help: "the tab of that number",
@@ -219,6 +213,19 @@ mod tests {
             KeyCode::Char('c'),
             KeyModifiers::CONTROL
         )));
+    }
+
+    #[test]
+    fn every_tab_has_a_digit_that_jumps_to_it() {
+        for tab in Tab::ALL {
+            let digit = char::from_digit(tab.number() as u32, 10).unwrap();
+            assert_eq!(
+                lookup(APP, &press(KeyCode::Char(digit))),
+                Some(AppAction::GoToTab),
+                "{tab:?}"
+            );
+            assert_eq!(Tab::numbered(digit), Some(tab));
+        }
     }
 
     #[test]

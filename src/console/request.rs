@@ -1,5 +1,8 @@
 //! What the console asks of its worker and what comes back: every request carries an id, and its answer names it.
 
+use std::collections::BTreeMap;
+
+use crate::group::Group;
 use crate::status::ProviderState;
 use crate::task::TaskState;
 
@@ -49,9 +52,8 @@ pub enum Done {
 pub struct Refreshed {
     pub providers: Option<Vec<ProviderState>>,
     pub tasks: Option<Vec<TaskState>>,
-    /// A group of described fields, or why its row could not be read.
-    pub global: Option<Result<GroupValues, String>>,
-    pub risk: Option<Result<GroupValues, String>>,
+    /// The groups of described fields read, each or why its row could not be.
+    pub fields: BTreeMap<Group, Result<GroupValues, String>>,
     pub telegram: Option<Result<TelegramState, String>>,
 }
 

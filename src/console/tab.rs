@@ -1,5 +1,11 @@
 //! The console's tabs, one per group of settings, in the order the tab bar shows them.
 
+use crossterm::event::KeyCode;
+
+use crate::field_groups;
+use crate::fields::FieldGroup;
+use crate::group::Group;
+
 /// A tab of the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tab {
@@ -22,6 +28,19 @@ impl Tab {
         Tab::History,
     ];
 
+    /// The digit keys, one per tab of [`Tab::ALL`] in its order: `1` is the first.
+    pub const DIGIT_KEYS: [KeyCode; Tab::ALL.len()] = {
+        // One digit each: a tenth tab would need another key.
+        assert!(Tab::ALL.len() <= 9);
+        let mut keys = [KeyCode::Null; Tab::ALL.len()];
+        let mut index = 0;
+        while index < keys.len() {
+            keys[index] = KeyCode::Char((b'1' + index as u8) as char);
+            index += 1;
+        }
+        keys
+    };
+
     /// The tab's name in the tab bar.
     pub fn title(self) -> &'static str {
         match self {
@@ -31,6 +50,15 @@ impl Tab {
             Tab::Risk => "Risk",
             Tab::Telegram => "Telegram",
             Tab::History => "History",
+        }
+    }
+
+    /// The group of described fields the tab shows as a form, if it is a form.
+    pub fn field_group(self) -> Option<&'static FieldGroup> {
+        match self {
+            Tab::Global => field_groups::of(Group::Global),
+            Tab::Risk => field_groups::of(Group::Risk),
+            Tab::Providers | Tab::Tasks | Tab::Telegram | Tab::History => None,
         }
     }
 
@@ -75,5 +103,11 @@ mod tests {
             );
         }
         assert_eq!(Tab::ALL[Tab::ALL.len() - 1].next(), Tab::ALL[0]);
+    }
+
+    #[test]
+    fn every_group_of_described_fields_has_a_form_tab() {
+        let forms: Vec<&FieldGroup> = Tab::ALL.into_iter().filter_map(Tab::field_group).collect();
+        assert_eq!(forms, field_groups::ALL);
     }
 }

@@ -7,9 +7,8 @@ use std::time::Duration;
 use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
 use super::screens::{form, history, providers, tasks, telegram};
 use crate::error::Error;
-use crate::global::GlobalSettings;
+use crate::field_groups;
 use crate::history::HistoryEntry;
-use crate::risk::RiskSettings;
 use crate::sanitize::one_line;
 use crate::settings::{OpenOptions, Settings};
 use crate::telegram::Announcement;
@@ -131,19 +130,20 @@ pub fn spawn<M: Send + 'static>(
 pub fn read_every_group(settings: &mut Settings) -> Result<Refreshed, Error> {
     let providers = settings.states()?;
     let tasks = settings.task_states_with(&providers)?;
-    let mut fields = |group| match settings.field_values(group) {
-        Ok(values) => Ok(Ok(values)),
-        Err(error @ Error::BadRow { .. }) => Ok(Err(one_line(&error.to_string()))),
-        Err(error) => Err(error),
-    };
-    let global = fields(&GlobalSettings::GROUP)?;
-    let risk = fields(&RiskSettings::GROUP)?;
+    let mut fields = std::collections::BTreeMap::new();
+    for group in field_groups::ALL {
+        let values = match settings.field_values(group) {
+            Ok(values) => Ok(values),
+            Err(error @ Error::BadRow { .. }) => Err(one_line(&error.to_string())),
+            Err(error) => return Err(error),
+        };
+        fields.insert(group.group, values);
+    }
     let telegram = settings.telegram()?;
     Ok(Refreshed {
         providers: Some(providers),
         tasks: Some(tasks),
-        global: Some(global),
-        risk: Some(risk),
+        fields,
         telegram: Some(Ok(telegram)),
     })
 }

@@ -3,11 +3,13 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 
 use super::Settings;
+use crate::audit_action::AuditAction;
 use crate::check::{Finding, Severity};
 use crate::connection_test::TestOutcome;
 use crate::error::Error;
+use crate::field_groups;
+use crate::fields::Checks;
 use crate::group::Group;
-use crate::risk::RiskSettings;
 use crate::sanitize::printable;
 
 impl Settings {
@@ -41,7 +43,7 @@ impl Settings {
             // written around llm-settings) the row's last change.
             let since = self
                 .store
-                .last_recorded(Group::Providers, provider.id(), "set")?
+                .last_recorded(Group::Providers, provider.id(), AuditAction::Set)?
                 .or(state.changed_at);
             if let Some(since) = since.filter(|since| now - *since > max_age) {
                 findings.push(Finding::new(
@@ -69,35 +71,28 @@ impl Settings {
             }
         }
 
-        match self.field_values(&RiskSettings::GROUP) {
-            Ok(risk) => {
-                for field in risk.checks_off() {
-                    findings.push(Finding::new(
-                        Severity::Warning,
-                        Group::Risk,
-                        Some(field.name),
-                        format!(
-                            "{} is off (it would {}); risk set {}=on turns it on",
-                            field.label, field.help, field.name
-                        ),
-                    ));
+        for group in field_groups::ALL {
+            match self.field_values(group) {
+                Ok(values) if group.checks == Checks::Safeguards => {
+                    for field in values.checks_off() {
+                        findings.push(Finding::new(
+                            Severity::Warning,
+                            group.group,
+                            Some(field.name),
+                            format!(
+                                "{} is off (it would {}); {} set {}=on turns it on",
+                                field.label, field.help, group.group, field.name
+                            ),
+                        ));
+                    }
                 }
-            }
-            Err(error) => findings.push(Finding::new(
-                Severity::Error,
-                Group::Risk,
-                None,
-                error.to_string(),
-            )),
-        }
-        for group in [&crate::global::GlobalSettings::GROUP] {
-            if let Err(error) = self.field_values(group) {
-                findings.push(Finding::new(
+                Ok(_) => {}
+                Err(error) => findings.push(Finding::new(
                     Severity::Error,
                     group.group,
                     None,
                     error.to_string(),
-                ));
+                )),
             }
         }
 

@@ -6,6 +6,7 @@ use secrecy::ExposeSecret;
 
 use super::{OpenOptions, Settings};
 use crate::actor::Actor;
+use crate::audit_action::AuditAction;
 use crate::error::Error;
 use crate::group::Group;
 use crate::secret::{
@@ -107,7 +108,7 @@ impl Settings {
         } = self;
         let change = Change {
             group: Group::MasterKey,
-            action: "rotate-key",
+            action: AuditAction::RotateKey,
             subject: None,
             old: Some(&old_text),
             new: Some(&new_text),

@@ -1,6 +1,7 @@
 //! The groups of described fields (global settings, risk rules): read, checked against their descriptions, and written with their audit.
 
 use super::Settings;
+use crate::audit_action::AuditAction;
 use crate::error::Error;
 use crate::fields::{FieldGroup, GroupValues, Kind, Value};
 use crate::global::GlobalSettings;
@@ -17,10 +18,11 @@ pub enum FieldAction {
 }
 
 impl FieldAction {
-    fn id(self) -> &'static str {
+    /// What the audit trail records it as.
+    fn audit(self) -> AuditAction {
         match self {
-            FieldAction::Set => "set",
-            FieldAction::Reset => "reset",
+            FieldAction::Set => AuditAction::Set,
+            FieldAction::Reset => AuditAction::Reset,
         }
     }
 }
@@ -146,7 +148,7 @@ impl Settings {
     ) -> Result<SaveOutcome<GroupValues>, Error> {
         let (row, written) =
             self.store
-                .write_fields(group, action.id(), self.actor.as_str(), |row| {
+                .write_fields(group, action.audit(), self.actor.as_str(), |row| {
                     let revision = row.map_or(0, |row| row.revision);
                     if expected_revision.is_some_and(|expected| expected != revision) {
                         return Err(Stop::Stale);

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::llm_settings_audit as trail;
 use super::{Store, StoreError};
+use crate::audit_action::AuditAction;
 use crate::group::Group;
 
 /// A change to record beside the write that makes it: the group, what was
@@ -14,7 +15,7 @@ use crate::group::Group;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Change<'a> {
     pub group: Group,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub subject: Option<&'a str>,
     pub old: Option<&'a str>,
     pub new: Option<&'a str>,
@@ -93,7 +94,7 @@ for_each_backend! {
                 at,
                 actor,
                 group_name: change.group.id(),
-                action: change.action,
+                action: change.action.id(),
                 subject: change.subject,
                 old_value: change.old,
                 new_value: change.new,
@@ -202,13 +203,13 @@ impl Store {
         &mut self,
         group: Group,
         subject: &str,
-        action: &str,
+        action: AuditAction,
     ) -> Result<Option<NaiveDateTime>, StoreError> {
         Ok(on_connection!(self, |conn, q| q::last_of(
             conn,
             group.id(),
             subject,
-            action
+            action.id()
         ))?)
     }
 

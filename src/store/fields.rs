@@ -11,6 +11,7 @@ use diesel::sql_types::{Bool, Double, Integer, Nullable, Text, Timestamp};
 
 use super::audit::Change;
 use super::{Store, StoreError, now};
+use crate::audit_action::AuditAction;
 use crate::fields::{FieldGroup, Value};
 
 /// A group's row as stored: each field's value as text (NULL when the
@@ -132,7 +133,7 @@ for_each_backend! {
         group: &FieldGroup,
         exists: bool,
         changes: &[FieldWrite],
-        action: &str,
+        action: AuditAction,
         actor: &str,
         at: NaiveDateTime,
     ) -> QueryResult<()> {
@@ -243,7 +244,7 @@ impl Store {
     pub fn write_fields<T>(
         &mut self,
         group: &FieldGroup,
-        action: &str,
+        action: AuditAction,
         actor: &str,
         plan: impl FnOnce(Option<&FieldRow>) -> Result<Vec<FieldWrite>, T>,
     ) -> Result<(Option<FieldRow>, Result<(), T>), StoreError> {

@@ -7,6 +7,7 @@ use diesel::upsert::excluded;
 use super::audit::Change;
 use super::schema::llm_provider_configs as configs;
 use super::{Store, StoreError, now};
+use crate::audit_action::AuditAction;
 use crate::group::Group;
 
 /// A provider's row. `encrypted_key` is the sealed envelope, never a key.
@@ -69,7 +70,7 @@ pub enum ActiveChange {
 
 /// A provider's change as the audit trail records it.
 fn change<'a>(
-    action: &'a str,
+    action: AuditAction,
     provider: &'a str,
     old: Option<&'a str>,
     new: Option<&'a str>,
@@ -137,7 +138,7 @@ for_each_backend! {
             ))
             .execute(conn)?;
         let old = before.as_ref().and_then(|row| row.key_hint.as_deref());
-        audit::append(conn, actor, at, &change("set", provider, old, Some(hint)))?;
+        audit::append(conn, actor, at, &change(AuditAction::Set, provider, old, Some(hint)))?;
         existing_row(conn, provider)
     }
 
@@ -180,7 +181,7 @@ for_each_backend! {
             ))
             .execute(conn)?;
         let old = before.key_hint.as_deref();
-        audit::append(conn, actor, at, &change("delete", provider, old, None))?;
+        audit::append(conn, actor, at, &change(AuditAction::Delete, provider, old, None))?;
         existing_row(conn, provider).map(Some)
     }
 
@@ -206,7 +207,11 @@ for_each_backend! {
                 configs::updated_by.eq(actor),
             ))
             .execute(conn)?;
-        let action = if active { "activate" } else { "deactivate" };
+        let action = if active {
+            AuditAction::Activate
+        } else {
+            AuditAction::Deactivate
+        };
         let entry = change(action, provider, Some(switch(!active)), Some(switch(active)));
         audit::append(conn, actor, at, &entry)?;
         existing_row(conn, provider).map(ActiveChange::Changed)
@@ -236,7 +241,11 @@ for_each_backend! {
                 configs::updated_by.eq(excluded(configs::updated_by)),
             ))
             .execute(conn)?;
-        let action = if base_url.is_some() { "base-url" } else { "base-url-reset" };
+        let action = if base_url.is_some() {
+            AuditAction::BaseUrl
+        } else {
+            AuditAction::BaseUrlReset
+        };
         let old = before.as_ref().and_then(|row| row.base_url.as_deref());
         audit::append(conn, actor, at, &change(action, provider, old, base_url))?;
         existing_row(conn, provider)

@@ -11,6 +11,7 @@ use super::audit::Change;
 use super::schema::llm_settings_audit as trail;
 use super::schema::task_llm_assignments as tasks;
 use super::{Store, StoreError, now};
+use crate::audit_action::AuditAction;
 use crate::group::Group;
 use crate::task::{Task, assignment_text};
 
@@ -139,14 +140,14 @@ for_each_backend! {
                         tasks::revision.eq(new_row.revision),
                     ))
                     .execute(conn)?;
-                ("set", Some(new_row))
+                (AuditAction::Set, Some(new_row))
             }
             None => {
                 if current.is_none() {
                     return Ok(TaskOutcome::Unchanged(None, revision));
                 }
                 diesel::delete(tasks::table.find(change.task)).execute(conn)?;
-                ("clear", None)
+                (AuditAction::Clear, None)
             }
         };
         let new = new_row

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::audit::Change;
 use super::schema::telegram_settings as bot;
 use super::{Store, StoreError, now};
+use crate::audit_action::AuditAction;
 use crate::group::Group;
 
 /// The bot's row. `bot_token_encrypted` is the sealed envelope, never a token.
@@ -152,7 +153,7 @@ for_each_backend! {
                 if chat_id.is_some() && current.chat_id.as_deref() != chat_id {
                     let entry = Change {
                         group: Group::Telegram,
-                        action: "set",
+                        action: AuditAction::Set,
                         subject: Some("chat_id"),
                         old: current.chat_id.as_deref(),
                         new: chat_id,
@@ -162,7 +163,7 @@ for_each_backend! {
                 if !current.is_enabled {
                     let entry = Change {
                         group: Group::Telegram,
-                        action: "set",
+                        action: AuditAction::Set,
                         subject: Some("is_enabled"),
                         old: Some("false"),
                         new: Some("true"),
@@ -228,7 +229,11 @@ for_each_backend! {
         };
         let entry = Change {
             group: Group::Telegram,
-            action: if new.is_none() && field == "bot_token" { "delete" } else { "set" },
+            action: if new.is_none() && field == "bot_token" {
+                AuditAction::Delete
+            } else {
+                AuditAction::Set
+            },
             subject: Some(field),
             old: old.as_deref(),
             new: new.as_deref(),

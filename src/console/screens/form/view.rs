@@ -13,6 +13,7 @@ use crate::console::ui::Theme;
 use crate::console::ui::dialog::{save_or_cancel, state_notice, text_field};
 use crate::console::ui::popup::{below, popup};
 use crate::console::ui::table::{Columns, render_cells, render_header};
+use crate::fields::Checks;
 use crate::fields::{GroupValues, Value};
 use crate::sanitize::printable;
 
@@ -36,9 +37,9 @@ pub fn render(screen: &FormScreen, data: &Data, frame: &mut Frame, areas: Areas,
     let title = match values {
         Ok(values) => {
             let off = values.checks_off().len();
-            match (group.group, off) {
-                (crate::group::Group::Risk, 1) => format!(" {}: 1 check off ", group.title),
-                (crate::group::Group::Risk, n) if n > 1 => {
+            match (group.checks, off) {
+                (Checks::Safeguards, 1) => format!(" {}: 1 check off ", group.title),
+                (Checks::Safeguards, n) if n > 1 => {
                     format!(" {}: {n} checks off ", group.title)
                 }
                 _ => format!(" {} ", group.title),

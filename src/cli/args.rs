@@ -1,0 +1,111 @@
+//! The registries as clap arguments: providers, tasks and groups take their values, their help and their completions from `ALL`, and a value that is none of them gets the library's own message (`Invalid provider: xyz`, exit 2).
+
+use clap::ValueEnum;
+use clap::builder::PossibleValue;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+use super::CliError;
+use crate::error::Error;
+use crate::group::{Group, InvalidGroup};
+use crate::provider::{InvalidProvider, Provider};
+use crate::task::{InvalidTask, Task};
+
+impl ValueEnum for Provider {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Provider::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.id()).help(self.display_name()))
+    }
+}
+
+impl ValueEnum for Task {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Task::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.id()).help(self.display_name()))
+    }
+}
+
+impl ValueEnum for Group {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Group::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.id()))
+    }
+}
+
+/// The library's refusal of a value clap found to be no provider, task
+/// or group: the same line and exit status as everywhere else. `None`
+/// for every other usage error, which clap reports itself.
+pub fn refusal(error: &clap::Error) -> Option<CliError> {
+    if error.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let text = |kind| match error.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.as_str()),
+        _ => None,
+    };
+    let argument = text(ContextKind::InvalidArg)?;
+    let value = text(ContextKind::InvalidValue)?.to_owned();
+    // The argument as clap names it: `<PROVIDER>`, `--only <PROVIDER>`.
+    let refused = if argument.ends_with("<PROVIDER>") {
+        Error::from(InvalidProvider(value))
+    } else if argument.ends_with("<TASK>") {
+        Error::from(InvalidTask(value))
+    } else if argument.ends_with("<GROUP>") {
+        Error::from(InvalidGroup(value))
+    } else {
+        return None;
+    };
+    Some(CliError::Settings(refused))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    fn refused(args: &[&str]) -> Option<String> {
+        let error = Cli::try_parse_from(args).err()?;
+        refusal(&error).map(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_value_outside_a_registry_gets_the_librarys_line() {
+        let cases: [(&[&str], &str); 5] = [
+            (
+                &["llm-settings", "providers", "set", "xyz"],
+                "Invalid provider: xyz",
+            ),
+            (
+                &["llm-settings", "tasks", "set", "vision", "xyz"],
+                "Invalid provider: xyz",
+            ),
+            (
+                &["llm-settings", "tasks", "clear", "xyz"],
+                "Invalid task: xyz",
+            ),
+            (
+                &["llm-settings", "exec", "--only", "xyz", "--", "true"],
+                "Invalid provider: xyz",
+            ),
+            (
+                &["llm-settings", "history", "--group", "xyz"],
+                "Invalid group: xyz (one of providers, tasks, global, risk, telegram, master_key)",
+            ),
+        ];
+        for (args, line) in cases {
+            assert_eq!(refused(args).as_deref(), Some(line), "{args:?}");
+        }
+        // Other usage errors stay clap's.
+        assert_eq!(refused(&["llm-settings", "history", "--limit", "x"]), None);
+    }
+}
