@@ -1,6 +1,6 @@
 //! The global settings: the pipeline's switches and its confidence threshold, each described once.
 
-use crate::fields::define_group;
+use crate::fields::define::define_group;
 use crate::group::Group;
 
 define_group! {

@@ -1,6 +1,6 @@
 //! The risk rules: each check with its own switch and its limit, each described once.
 
-use crate::fields::define_group;
+use crate::fields::define::define_group;
 use crate::group::Group;
 
 define_group! {

@@ -12,16 +12,10 @@ use zeroize::Zeroizing;
 
 pub use super::data::Data;
 use super::keys::{self, AppAction};
-use super::request::{Request, RequestId, Work, WorkerEvent};
-use super::screens::form::FormScreen;
-use super::screens::history::HistoryScreen;
-use super::screens::providers::ProvidersScreen;
-use super::screens::tasks::TasksScreen;
-use super::screens::telegram::TelegramScreen;
-use super::screens::{Busy, Context, Outgoing, Screen};
+pub use super::message::{Message, Severity};
+use super::request::{Done, Request, RequestId, Screens, Work, WorkerEvent};
+use super::screens::{Busy, Context, Outgoing, View};
 use super::tab::Tab;
-use crate::global::GlobalSettings;
-use crate::risk::RiskSettings;
 use crate::status::ProviderState;
 
 /// Everything that can happen to the console.
@@ -54,48 +48,11 @@ impl std::fmt::Debug for Event {
     }
 }
 
-/// How the status line shows a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    Info,
-    Error,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Message {
-    pub severity: Severity,
-    pub text: String,
-}
-
 /// A request sent and not yet answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pending {
     pub tab: Tab,
     pub busy: Busy,
-}
-
-/// The console's screens, one per tab.
-#[derive(Debug)]
-pub struct Screens {
-    pub providers: ProvidersScreen,
-    pub tasks: TasksScreen,
-    pub global: FormScreen,
-    pub risk: FormScreen,
-    pub telegram: TelegramScreen,
-    pub history: HistoryScreen,
-}
-
-impl Default for Screens {
-    fn default() -> Self {
-        Screens {
-            providers: ProvidersScreen::default(),
-            tasks: TasksScreen::default(),
-            global: FormScreen::new(&GlobalSettings::GROUP),
-            risk: FormScreen::new(&RiskSettings::GROUP),
-            telegram: TelegramScreen::default(),
-            history: HistoryScreen::default(),
-        }
-    }
 }
 
 /// The whole state of the console. Drawing reads it; only `update` changes it.
@@ -151,35 +108,20 @@ impl App {
     }
 
     /// The screen of `tab`.
-    pub fn screen(&self, tab: Tab) -> &dyn Screen {
-        match tab {
-            Tab::Providers => &self.screens.providers,
-            Tab::Tasks => &self.screens.tasks,
-            Tab::Global => &self.screens.global,
-            Tab::Risk => &self.screens.risk,
-            Tab::Telegram => &self.screens.telegram,
-            Tab::History => &self.screens.history,
-        }
+    pub fn screen(&self, tab: Tab) -> &dyn View {
+        self.screens.view(tab)
     }
 
-    /// The screen of `tab`, with what it may touch while it handles an
-    /// event: the data (to read), the message, the dirty flag, request ids.
-    fn screen_and_context(&mut self, tab: Tab) -> (&mut dyn Screen, Context<'_>) {
-        let screen: &mut dyn Screen = match tab {
-            Tab::Providers => &mut self.screens.providers,
-            Tab::Tasks => &mut self.screens.tasks,
-            Tab::Global => &mut self.screens.global,
-            Tab::Risk => &mut self.screens.risk,
-            Tab::Telegram => &mut self.screens.telegram,
-            Tab::History => &mut self.screens.history,
-        };
+    /// What a screen may touch while it handles an event: the data (to
+    /// read), the message, the dirty flag, request ids.
+    fn context(&mut self) -> (&mut Screens, Context<'_>) {
         let context = Context {
             data: &self.data,
             message: &mut self.message,
             dirty: &mut self.dirty,
             next_request: &mut self.next_request,
         };
-        (screen, context)
+        (&mut self.screens, context)
     }
 
     fn inform(&mut self, text: impl Into<String>) {
@@ -300,8 +242,8 @@ impl App {
                 None => {}
             }
         }
-        let (screen, mut ctx) = self.screen_and_context(tab);
-        let outgoing = screen.on_key(&key, event, &mut ctx)?;
+        let (screens, mut ctx) = self.context();
+        let outgoing = screens.on_key(tab, &key, event, &mut ctx)?;
         self.send(tab, outgoing)
     }
 
@@ -319,13 +261,13 @@ impl App {
     /// Tells the current screen it is shown (again), and sends what it asks.
     fn shown(&mut self) -> Option<Request> {
         let tab = self.tab;
-        let (screen, mut ctx) = self.screen_and_context(tab);
-        let outgoing = screen.on_shown(&mut ctx)?;
+        let (screens, mut ctx) = self.context();
+        let outgoing = screens.on_shown(tab, &mut ctx)?;
         self.send(tab, outgoing)
     }
 
     /// Records `outgoing` as pending for `tab`, and hands it to the worker.
-    fn send(&mut self, tab: Tab, outgoing: Outgoing) -> Option<Request> {
+    fn send(&mut self, tab: Tab, outgoing: Outgoing<Work>) -> Option<Request> {
         self.pending.insert(
             outgoing.id,
             Pending {
@@ -341,8 +283,8 @@ impl App {
 
     fn on_paste(&mut self, text: Zeroizing<String>) {
         let tab = self.tab;
-        let (screen, mut ctx) = self.screen_and_context(tab);
-        if !screen.on_paste(&text, &mut ctx) {
+        let (screens, mut ctx) = self.context();
+        if !screens.view_mut(tab).on_paste(&text, &mut ctx) {
             // A key pasted at the wrong moment is dropped, never typed
             // into the table as commands.
             self.warn("Paste ignored: press Enter to open the key dialog, then paste.");
@@ -361,13 +303,12 @@ impl App {
                 self.data.refresh(refreshed);
                 self.clamp_selections();
                 let pending = self.pending.remove(&id)?;
-                if matches!(outcome, Ok(super::request::Done::Reloaded)) {
+                if matches!(outcome, Ok(Done::Reloaded)) {
                     self.inform("Reloaded.");
                     return self.shown();
                 }
-                let (screen, mut ctx) = self.screen_and_context(pending.tab);
-                screen.on_answer(id, outcome, &mut ctx);
-                let follow_up = screen.follow_up(&mut ctx)?;
+                let (screens, mut ctx) = self.context();
+                let follow_up = screens.on_answer(pending.tab, id, outcome, &mut ctx)?;
                 return self.send(pending.tab, follow_up);
             }
             WorkerEvent::ChangedElsewhere { text, refreshed } => {
@@ -421,7 +362,6 @@ impl App {
     }
 
     fn clamp_selections(&mut self) {
-        self.screens.providers.clamp(self.data.providers.len());
-        self.screens.tasks.clamp(self.data.tasks.len());
+        self.screens.clamp(&self.data);
     }
 }

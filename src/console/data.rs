@@ -2,13 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use super::request::Refreshed;
 use crate::field_groups;
 use crate::fields::{FieldGroup, GroupValues};
 use crate::group::Group;
 use crate::status::ProviderState;
 use crate::task::{Task, TaskAssignment, TaskState, TaskStatus};
 use crate::telegram::TelegramState;
+
+/// What the worker read from the database after a change: the groups it
+/// read, each as it is now. A group left `None` was not read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Refreshed {
+    pub providers: Option<Vec<ProviderState>>,
+    pub tasks: Option<Vec<TaskState>>,
+    /// The groups of described fields read, each or why its row could not be.
+    pub fields: BTreeMap<Group, Result<GroupValues, String>>,
+    pub telegram: Option<Result<TelegramState, String>>,
+}
 
 /// The settings as the console last read them, shared by every screen.
 #[derive(Clone, Debug, PartialEq)]

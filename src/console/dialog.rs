@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::request::RequestId;
+use super::request_id::RequestId;
 use crate::revision::Revisioned;
 
 /// Types `text` into a plain text field at its cursor, a character at a

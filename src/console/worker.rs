@@ -4,24 +4,15 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
-use super::request::{Done, Refreshed, Request, RequestId, Work, WorkerEvent};
-use super::screens::{form, history, providers, tasks, telegram};
+use super::data::Refreshed;
+use super::performed::Performed;
+use super::request::{self, Done, Request, RequestId, Work, WorkerEvent};
 use crate::error::Error;
 use crate::field_groups;
 use crate::history::HistoryEntry;
 use crate::sanitize::one_line;
 use crate::settings::{OpenOptions, Settings};
 use crate::telegram::Announcement;
-
-/// How a request was performed.
-pub enum Performed {
-    /// Done on the worker's connection: what it did, or why it failed.
-    Done(Result<Done, Error>),
-    /// What it needs was read; the rest (a network request) runs on a
-    /// thread of its own, so that a server that never answers holds up
-    /// nothing else.
-    Background(Box<dyn FnOnce() -> Done + Send>),
-}
 
 /// How often the console checks for other admins' changes.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -182,19 +173,12 @@ impl Worker {
     }
 
     /// Performs one request's work on the connection, by group.
-    fn perform(&mut self, work: Work) -> Performed {
+    fn perform(&mut self, work: Work) -> Performed<Done> {
         let settings = match self.settings() {
             Ok(settings) => settings,
             Err(error) => return Performed::Done(Err(error)),
         };
-        let performed = match work {
-            Work::Reload => Performed::Done(Ok(Done::Reloaded)),
-            Work::Providers(work) => providers::perform(settings, work),
-            Work::Tasks(work) => tasks::perform(settings, work),
-            Work::Form(work) => form::perform(settings, work),
-            Work::Telegram(work) => telegram::perform(settings, work),
-            Work::History(work) => history::perform(settings, work),
-        };
+        let performed = request::perform(settings, work);
         if let Performed::Done(Err(Error::Store(_))) = &performed {
             // The connection may be broken; connect again next time.
             self.settings = None;

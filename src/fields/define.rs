@@ -19,7 +19,7 @@ macro_rules! define_group {
         pub struct $name {
             $(
                 $(#[$field_meta])*
-                pub $field: $crate::fields::define_group!(@type $kind),
+                pub $field: $crate::fields::define::define_group!(@type $kind),
             )*
         }
 
@@ -35,10 +35,10 @@ macro_rules! define_group {
                         $crate::fields::Field {
                             name: stringify!($field),
                             label: $label,
-                            kind: $crate::fields::define_group!(@kind $kind $(($($range)*))?),
-                            default: $crate::fields::define_group!(@value $kind $default),
+                            kind: $crate::fields::define::define_group!(@kind $kind $(($($range)*))?),
+                            default: $crate::fields::define::define_group!(@value $kind $default),
                             help: $help,
-                            depends_on: $crate::fields::define_group!(@depends $($depends)?),
+                            depends_on: $crate::fields::define::define_group!(@depends $($depends)?),
                         },
                     )*
                 ],
@@ -46,7 +46,7 @@ macro_rules! define_group {
 
             /// The values in the order of the fields' descriptions.
             pub fn values(&self) -> Vec<$crate::fields::Value> {
-                vec![$($crate::fields::define_group!(@value $kind self.$field)),*]
+                vec![$($crate::fields::define::define_group!(@value $kind self.$field)),*]
             }
 
             /// The typed settings from values in the order of the
@@ -54,7 +54,7 @@ macro_rules! define_group {
             pub fn from_values(values: &[$crate::fields::Value]) -> Option<Self> {
                 let mut values = values.iter();
                 Some($name {
-                    $($field: $crate::fields::define_group!(@take $kind values.next()?)?,)*
+                    $($field: $crate::fields::define::define_group!(@take $kind values.next()?)?,)*
                 })
             }
         }

@@ -5,12 +5,11 @@
 //! and the audit's wording all come from these descriptions; a group's
 //! typed struct comes from the same list (see `define_group!`).
 
-mod define;
+pub(crate) mod define;
 mod group;
 
 use std::fmt;
 
-pub(crate) use define::define_group;
 pub use group::{Checks, FieldGroup, GroupValues};
 
 /// What a field holds, and what it allows.

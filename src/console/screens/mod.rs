@@ -11,14 +11,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use zeroize::Zeroizing;
 
-use super::app::{Data, Message, Severity};
-use super::request::{Done, RequestId, Work};
-use super::ui::Theme;
+use super::data::Data;
+use super::message::{Message, Severity};
+use super::request_id::RequestId;
+use super::ui::theme::Theme;
 
-/// What a screen gives the console: which keys it takes, what they do, and
-/// how it looks. A screen holds only its own view state (the selection, a
+/// What every screen shows, whatever work it asks for: its keys and how
+/// it looks. A screen holds only its own view state (the selection, a
 /// dialog); the settings themselves are in [`Data`], read by every screen.
-pub trait Screen {
+pub trait View {
     /// Whether a dialog or a confirmation has the keys: then every key
     /// goes to the screen, and the console's own (tabs, quit) wait.
     fn is_modal(&self) -> bool;
@@ -29,35 +30,51 @@ pub trait Screen {
     /// The help overlay's sections: a title and its keys.
     fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)>;
 
+    /// Pasted text; returns false when the screen has nowhere to put it.
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool;
+
+    /// Draws the screen: `body` between the header and the bottom lines,
+    /// `detail` the line under it, `screen` the whole terminal (for dialogs).
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme);
+}
+
+/// A screen with the work it asks of the worker and the answers it takes,
+/// in its own types: it never names the console's other screens, and the
+/// console's request module alone wraps them (as Elm's `Cmd.map` does).
+pub trait Screen: View {
+    /// What it asks the worker to do.
+    type Work;
+    /// What that work did.
+    type Done;
+
     /// A key the console did not take. Returns the work to send, if any.
     fn on_key(
         &mut self,
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Option<Outgoing>;
+    ) -> Option<Outgoing<Self::Work>>;
 
-    /// Pasted text; returns false when the screen has nowhere to put it.
-    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool;
-
-    /// The answer to one of this screen's requests.
-    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>);
+    /// The answer to one of this screen's requests: what it did, or why it
+    /// failed (one printable line).
+    fn on_answer(
+        &mut self,
+        id: RequestId,
+        outcome: Result<Self::Done, String>,
+        ctx: &mut Context<'_>,
+    );
 
     /// The tab was just shown, or the settings changed while it is: work
     /// to read what it shows, if it reads anything itself (History does).
-    fn on_shown(&mut self, _ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn on_shown(&mut self, _ctx: &mut Context<'_>) -> Option<Outgoing<Self::Work>> {
         None
     }
 
     /// Work an answer calls for in turn (a finished test to record), asked
     /// for right after `on_answer`.
-    fn follow_up(&mut self, _ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn follow_up(&mut self, _ctx: &mut Context<'_>) -> Option<Outgoing<Self::Work>> {
         None
     }
-
-    /// Draws the screen: `body` between the header and the bottom lines,
-    /// `detail` the line under it, `screen` the whole terminal (for dialogs).
-    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme);
 }
 
 /// Where a screen draws.
@@ -68,19 +85,30 @@ pub struct Areas {
     pub screen: Rect,
 }
 
-/// Work a screen sends, with the id it was given and what the status line
-/// shows while it runs.
+/// Work a screen sends (`W`: the screen's own), with the id it was given
+/// and what the status line shows while it runs.
 #[derive(Debug)]
-pub struct Outgoing {
+pub struct Outgoing<W> {
     pub id: RequestId,
     pub busy: Busy,
-    pub work: Work,
+    pub work: W,
+}
+
+impl<W> Outgoing<W> {
+    /// The same request, its work wrapped by `wrap`.
+    pub fn map<V>(self, wrap: impl FnOnce(W) -> V) -> Outgoing<V> {
+        Outgoing {
+            id: self.id,
+            busy: self.busy,
+            work: wrap(self.work),
+        }
+    }
 }
 
 /// What a key did to an open dialog: it stays open (perhaps with a
 /// request sent), or it closes.
-pub enum DialogStep {
-    Stay(Option<Outgoing>),
+pub enum DialogStep<W> {
+    Stay(Option<Outgoing<W>>),
     Close,
 }
 

@@ -3,15 +3,16 @@
 pub mod dialog;
 pub mod popup;
 pub mod table;
-mod theme;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Severity};
+use super::app::App;
 use super::keys;
+use super::message::Severity;
 use super::screens::Areas;
 use super::tab::Tab;
 use crate::sanitize::printable;

@@ -11,12 +11,12 @@ use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
-use crate::console::app::Data;
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
+use crate::console::data::Data;
 use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::keys::{self, Binding, DialogAction};
-use crate::console::request::{self, RequestId};
-use crate::console::ui::Theme;
+use crate::console::request_id::RequestId;
+use crate::console::ui::theme::Theme;
 use crate::fields::{FieldGroup, GroupValues, Kind, Value};
 use crate::settings::FieldAction;
 
@@ -130,7 +130,7 @@ impl FormScreen {
         value: Value,
         expected_revision: Option<i64>,
         ctx: &mut Context<'_>,
-    ) -> Outgoing {
+    ) -> Outgoing<Work> {
         let field = &self.group.fields[index];
         let verb = match action {
             FieldAction::Set => "saving",
@@ -139,16 +139,16 @@ impl FormScreen {
         Outgoing {
             id: ctx.request_id(),
             busy: Busy::Queued(format!("{verb} {}.{}", self.group.group, field.name)),
-            work: request::Work::Form(Work {
+            work: Work {
                 group: self.group,
                 action,
                 changes: vec![(index, value)],
                 expected_revision,
-            }),
+            },
         }
     }
 
-    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let action = keys::lookup(BINDINGS, key)?;
         // Not read yet: there is nothing to change.
         self.values(ctx.data)?;
@@ -200,7 +200,7 @@ impl FormScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> DialogStep {
+    ) -> DialogStep<Work> {
         let Mode::EditNumber(dialog) = &mut self.mode else {
             return DialogStep::Stay(None);
         };
@@ -232,12 +232,12 @@ impl FormScreen {
                 DialogStep::Stay(Some(Outgoing {
                     id,
                     busy: Busy::Queued(format!("saving {}.{}", self.group.group, field.name)),
-                    work: request::Work::Form(Work {
+                    work: Work {
                         group: self.group,
                         action: FieldAction::Set,
                         changes: vec![(index, value)],
                         expected_revision: expected,
-                    }),
+                    },
                 }))
             }
             None => {
@@ -251,7 +251,7 @@ impl FormScreen {
     }
 }
 
-impl Screen for FormScreen {
+impl View for FormScreen {
     fn is_modal(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
     }
@@ -270,25 +270,6 @@ impl Screen for FormScreen {
         ]
     }
 
-    fn on_key(
-        &mut self,
-        key: &KeyEvent,
-        event: &TerminalEvent,
-        ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
-        match &self.mode {
-            Mode::Browse => self.on_browse_key(key, ctx),
-            Mode::EditNumber(_) => match self.on_dialog_key(key, event, ctx) {
-                DialogStep::Stay(outgoing) => outgoing,
-                DialogStep::Close => {
-                    self.mode = Mode::Browse;
-                    ctx.changed();
-                    None
-                }
-            },
-        }
-    }
-
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
         let Mode::EditNumber(dialog) = &mut self.mode else {
             return false;
@@ -302,16 +283,38 @@ impl Screen for FormScreen {
         true
     }
 
-    fn on_answer(
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+impl Screen for FormScreen {
+    type Work = Work;
+    type Done = Done;
+
+    fn on_key(
         &mut self,
-        id: RequestId,
-        outcome: Result<request::Done, String>,
+        key: &KeyEvent,
+        event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) {
+    ) -> Option<Outgoing<Work>> {
+        match &self.mode {
+            Mode::Browse => self.on_browse_key(key, ctx),
+            Mode::EditNumber(_) => match self.on_dialog_key(key, event, ctx) {
+                DialogStep::Stay(outgoing) => outgoing,
+                DialogStep::Close => {
+                    self.mode = Mode::Browse;
+                    ctx.changed();
+                    None
+                }
+            },
+        }
+    }
+
+    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
         let awaited = matches!(&self.mode, Mode::EditNumber(dialog) if dialog.awaits(id));
         let done = match outcome {
-            Ok(request::Done::Form(done)) => done,
-            Ok(_) => return,
+            Ok(done) => done,
             Err(text) => {
                 if awaited && let Mode::EditNumber(dialog) = &mut self.mode {
                     dialog.state = DialogState::Failed(text.clone());
@@ -368,10 +371,6 @@ impl Screen for FormScreen {
                 }
             }
         }
-    }
-
-    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
-        view::render(self, data, frame, areas, theme);
     }
 }
 

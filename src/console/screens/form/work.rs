@@ -1,7 +1,6 @@
 //! A form tab's work, as the worker performs it: values set or reset, unless the group changed since it was read.
 
-use crate::console::request;
-use crate::console::worker::Performed;
+use crate::console::performed::Performed;
 use crate::fields::{FieldGroup, GroupValues, Value};
 use crate::revision::SaveOutcome;
 use crate::settings::{FieldAction, Settings};
@@ -28,19 +27,17 @@ pub enum Done {
 }
 
 /// Performs `work` on the worker's connection.
-pub fn perform(settings: &mut Settings, work: Work) -> Performed {
+pub fn perform(settings: &mut Settings, work: Work) -> Performed<Done> {
     let outcome = settings.change_fields(
         work.group,
         work.action,
         &work.changes,
         work.expected_revision,
     );
-    Performed::Done(outcome.map(|outcome| {
-        request::Done::Form(match outcome {
-            SaveOutcome::Saved(_) => Done::Saved {
-                changes: work.changes,
-            },
-            SaveOutcome::Conflict(values) => Done::Conflict(Box::new(values)),
-        })
+    Performed::Done(outcome.map(|outcome| match outcome {
+        SaveOutcome::Saved(_) => Done::Saved {
+            changes: work.changes,
+        },
+        SaveOutcome::Conflict(values) => Done::Conflict(Box::new(values)),
     }))
 }

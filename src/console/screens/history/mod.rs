@@ -17,11 +17,11 @@ use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
-use super::{Areas, Busy, Context, Outgoing, Screen};
-use crate::console::app::Data;
+use super::{Areas, Busy, Context, Outgoing, Screen, View};
+use crate::console::data::Data;
 use crate::console::keys::{self, Binding};
-use crate::console::request::{self, RequestId};
-use crate::console::ui::Theme;
+use crate::console::request_id::RequestId;
+use crate::console::ui::theme::Theme;
 use crate::history::{HistoryEntry, HistoryFilter};
 
 /// The entries of one page.
@@ -159,7 +159,7 @@ impl HistoryScreen {
         filter: HistoryFilter,
         landing: Landing,
         ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
+    ) -> Option<Outgoing<Work>> {
         if self.in_flight.is_some() {
             self.wanted = Some((filter, landing));
             return None;
@@ -170,19 +170,19 @@ impl HistoryScreen {
         Some(Outgoing {
             id,
             busy: Busy::Background("reading the history".into()),
-            work: request::Work::History(Work(filter)),
+            work: Work(filter),
         })
     }
 
     /// The newest page for the filter as it is now.
-    fn restart(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn restart(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         self.before = None;
         self.newer.clear();
         let filter = self.filter_for(None);
         self.ask(filter, Landing::First, ctx)
     }
 
-    fn older(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn older(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let entries = self.entries.as_ref()?;
         // A page that is not full is the last one.
         if entries.len() < PAGE {
@@ -195,7 +195,7 @@ impl HistoryScreen {
         self.ask(filter, Landing::First, ctx)
     }
 
-    fn newer(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn newer(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let before = self.newer.pop()?;
         self.before = before;
         let filter = self.filter_for(before);
@@ -206,7 +206,7 @@ impl HistoryScreen {
         self.entries.as_ref().map_or(0, Vec::len)
     }
 
-    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let action = keys::lookup(BINDINGS, key)?;
         ctx.changed();
         let screenful = self.rows.get().max(1);
@@ -238,7 +238,7 @@ impl HistoryScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
+    ) -> Option<Outgoing<Work>> {
         ctx.changed();
         match keys::lookup(FILTER_KEYS, key) {
             Some(FilterAction::Keep) => {
@@ -264,7 +264,7 @@ impl HistoryScreen {
     }
 }
 
-impl Screen for HistoryScreen {
+impl View for HistoryScreen {
     fn is_modal(&self) -> bool {
         self.filtering
     }
@@ -286,19 +286,6 @@ impl Screen for HistoryScreen {
         ]
     }
 
-    fn on_key(
-        &mut self,
-        key: &KeyEvent,
-        event: &TerminalEvent,
-        ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
-        if self.filtering {
-            self.on_filter_key(key, event, ctx)
-        } else {
-            self.on_browse_key(key, ctx)
-        }
-    }
-
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
         if !self.filtering {
             return false;
@@ -311,7 +298,29 @@ impl Screen for HistoryScreen {
         true
     }
 
-    fn on_shown(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+impl Screen for HistoryScreen {
+    type Work = Work;
+    type Done = Done;
+
+    fn on_key(
+        &mut self,
+        key: &KeyEvent,
+        event: &TerminalEvent,
+        ctx: &mut Context<'_>,
+    ) -> Option<Outgoing<Work>> {
+        if self.filtering {
+            self.on_filter_key(key, event, ctx)
+        } else {
+            self.on_browse_key(key, ctx)
+        }
+    }
+
+    fn on_shown(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         // An older page stays as it is; the newest page is read again (the
         // tab was away, or someone changed something).
         if !self.newer.is_empty() {
@@ -321,12 +330,7 @@ impl Screen for HistoryScreen {
         self.ask(filter, Landing::First, ctx)
     }
 
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        outcome: Result<request::Done, String>,
-        ctx: &mut Context<'_>,
-    ) {
+    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
         if self.in_flight.as_ref().is_none_or(|(sent, _)| *sent != id) {
             return;
         }
@@ -336,7 +340,7 @@ impl Screen for HistoryScreen {
         ctx.changed();
         let landing = self.landing.take().unwrap_or(Landing::First);
         match outcome {
-            Ok(request::Done::History(Done { filter, entries })) if filter == asked => {
+            Ok(Done { filter, entries }) if filter == asked => {
                 // An answer overtaken by typing is not shown: the next one is.
                 if self.wanted.is_none() {
                     let last = entries.len().saturating_sub(1);
@@ -363,12 +367,8 @@ impl Screen for HistoryScreen {
         }
     }
 
-    fn follow_up(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn follow_up(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let (filter, landing) = self.wanted.take()?;
         self.ask(filter, landing, ctx)
-    }
-
-    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
-        view::render(self, data, frame, areas, theme);
     }
 }

@@ -6,10 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use super::HistoryScreen;
-use crate::console::app::Data;
+use crate::console::data::Data;
 use crate::console::screens::Areas;
-use crate::console::ui::Theme;
 use crate::console::ui::table::{Columns, render_cells, render_header};
+use crate::console::ui::theme::Theme;
 use crate::history::HistoryEntry;
 
 /// When (`12-01 06:21:00`) and who (cut: the detail line has it whole);

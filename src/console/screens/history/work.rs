@@ -1,7 +1,6 @@
 //! The History tab's work, as the worker performs it: one page of the trail.
 
-use crate::console::request;
-use crate::console::worker::Performed;
+use crate::console::performed::Performed;
 use crate::history::{HistoryEntry, HistoryFilter};
 use crate::settings::Settings;
 
@@ -18,10 +17,10 @@ pub struct Done {
 }
 
 /// Reads the page: one query, served by an index.
-pub fn perform(settings: &mut Settings, Work(filter): Work) -> Performed {
+pub fn perform(settings: &mut Settings, Work(filter): Work) -> Performed<Done> {
     Performed::Done(
         settings
             .history(&filter)
-            .map(|entries| request::Done::History(Done { filter, entries })),
+            .map(|entries| Done { filter, entries }),
     )
 }

@@ -3,7 +3,7 @@
 use super::{Done, Mode, ProvidersScreen, TestRecord, conflict_of, state_of, tasks_stop};
 use crate::connection_test::TestOutcome;
 use crate::console::dialog::DialogState;
-use crate::console::request::{self, RequestId};
+use crate::console::request_id::RequestId;
 use crate::console::screens::Context;
 use crate::sanitize::printable;
 
@@ -13,7 +13,7 @@ impl ProvidersScreen {
     pub(super) fn answered(
         &mut self,
         id: RequestId,
-        outcome: Result<request::Done, String>,
+        outcome: Result<Done, String>,
         ctx: &mut Context<'_>,
     ) {
         // A test that finished, or could not start, is no longer running.
@@ -24,8 +24,7 @@ impl ProvidersScreen {
             _ => false,
         };
         let done = match outcome {
-            Ok(request::Done::Providers(done)) => done,
-            Ok(_) => return,
+            Ok(done) => done,
             Err(text) => {
                 if awaited {
                     match &mut self.mode {

@@ -18,16 +18,16 @@ pub use work::{Done, Work, perform};
 
 pub use bindings::*;
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestResult;
-use crate::console::app::Data;
+use crate::console::data::Data;
 use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::key_field::KeyField;
 use crate::console::keys::{self, ConfirmAction, DialogAction};
-use crate::console::request::{self, RequestId};
-use crate::console::ui::Theme;
+use crate::console::request_id::RequestId;
+use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::status::ProviderState;
@@ -129,7 +129,7 @@ impl ProvidersScreen {
         self.selected = self.selected.min(rows.saturating_sub(1));
     }
 
-    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let action = keys::lookup(BINDINGS, key)?;
         ctx.changed();
         let state = self.selected_state(ctx.data).cloned();
@@ -169,7 +169,7 @@ impl ProvidersScreen {
                 Some(Outgoing {
                     id,
                     busy: Busy::Testing(provider.display_name().to_owned()),
-                    work: request::Work::Providers(Work::Test(provider)),
+                    work: Work::Test(provider),
                 })
             }
             Action::ToggleActive => {
@@ -217,7 +217,7 @@ impl ProvidersScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> DialogStep {
+    ) -> DialogStep<Work> {
         if dialog.is_saving() {
             // The save is on its way; its answer closes or updates the dialog.
             return DialogStep::Stay(None);
@@ -247,11 +247,11 @@ impl ProvidersScreen {
                 DialogStep::Stay(Some(Outgoing {
                     id,
                     busy: Busy::Queued(format!("saving the key of {}", provider.display_name())),
-                    work: request::Work::Providers(Work::SaveKey {
+                    work: Work::SaveKey {
                         provider,
                         key,
                         expected_revision,
-                    }),
+                    },
                 }))
             }
             None => {
@@ -269,7 +269,7 @@ impl ProvidersScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> DialogStep {
+    ) -> DialogStep<Work> {
         if dialog.is_saving() {
             return DialogStep::Stay(None);
         }
@@ -301,7 +301,7 @@ impl ProvidersScreen {
                         "saving the base URL of {}",
                         provider.display_name()
                     )),
-                    work: request::Work::Providers(Work::SetBaseUrl(provider, url)),
+                    work: Work::SetBaseUrl(provider, url),
                 }))
             }
             None => {
@@ -316,16 +316,16 @@ impl ProvidersScreen {
 }
 
 /// The request that switches `provider` on or off.
-fn set_active(provider: Provider, active: bool, ctx: &mut Context<'_>) -> Outgoing {
+fn set_active(provider: Provider, active: bool, ctx: &mut Context<'_>) -> Outgoing<Work> {
     let verb = if active { "activating" } else { "deactivating" };
     Outgoing {
         id: ctx.request_id(),
         busy: Busy::Queued(format!("{verb} {}", provider.display_name())),
-        work: request::Work::Providers(Work::SetActive(provider, active)),
+        work: Work::SetActive(provider, active),
     }
 }
 
-impl Screen for ProvidersScreen {
+impl View for ProvidersScreen {
     fn is_modal(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
     }
@@ -346,12 +346,42 @@ impl Screen for ProvidersScreen {
         ]
     }
 
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
+        match &mut self.mode {
+            Mode::EditKey(dialog) if !dialog.is_saving() => {
+                if dialog.content.field.insert(text) {
+                    dialog.edited();
+                } else {
+                    dialog.state = DialogState::Refused(KeyRefusal::TooLong.to_string());
+                }
+                ctx.changed();
+                true
+            }
+            Mode::EditBaseUrl(dialog) if !dialog.is_saving() => {
+                type_into(&mut dialog.content.input, text.trim());
+                dialog.edited();
+                ctx.changed();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+impl Screen for ProvidersScreen {
+    type Work = Work;
+    type Done = Done;
+
     fn on_key(
         &mut self,
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
+    ) -> Option<Outgoing<Work>> {
         let step = match &mut self.mode {
             Mode::Browse => return self.on_browse_key(key, ctx),
             Mode::ConfirmDelete(provider) => {
@@ -366,7 +396,7 @@ impl Screen for ProvidersScreen {
                                 "deleting the key of {}",
                                 provider.display_name()
                             )),
-                            work: request::Work::Providers(Work::DeleteKey(provider)),
+                            work: Work::DeleteKey(provider),
                         })
                     }
                     ConfirmAction::No => {
@@ -404,38 +434,8 @@ impl Screen for ProvidersScreen {
         }
     }
 
-    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
-        match &mut self.mode {
-            Mode::EditKey(dialog) if !dialog.is_saving() => {
-                if dialog.content.field.insert(text) {
-                    dialog.edited();
-                } else {
-                    dialog.state = DialogState::Refused(KeyRefusal::TooLong.to_string());
-                }
-                ctx.changed();
-                true
-            }
-            Mode::EditBaseUrl(dialog) if !dialog.is_saving() => {
-                type_into(&mut dialog.content.input, text.trim());
-                dialog.edited();
-                ctx.changed();
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        outcome: Result<request::Done, String>,
-        ctx: &mut Context<'_>,
-    ) {
+    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
         self.answered(id, outcome, ctx);
-    }
-
-    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
-        view::render(self, data, frame, areas, theme);
     }
 }
 

@@ -8,15 +8,15 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{KeyEntry, Mode, ProvidersScreen, UrlEntry};
 use crate::connection_test::TestOutcome;
-use crate::console::app::Data;
+use crate::console::data::Data;
 use crate::console::dialog::Dialog;
 use crate::console::screens::Areas;
-use crate::console::ui::Theme;
 use crate::console::ui::dialog::{
     field_box, masked_field, save_or_cancel, state_notice, text_field,
 };
 use crate::console::ui::popup::{below, popup};
 use crate::console::ui::table::{Columns, render_cells, render_header};
+use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::secret::OpenError;

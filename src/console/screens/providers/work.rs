@@ -5,8 +5,7 @@ use chrono::{NaiveDateTime, Utc};
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestResult;
-use crate::console::request;
-use crate::console::worker::Performed;
+use crate::console::performed::Performed;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::settings::{SaveOutcome, Settings};
@@ -63,14 +62,14 @@ pub enum Done {
 
 /// Performs `work` on the worker's connection. A test reads what it needs
 /// here and sends its request on a thread of its own.
-pub fn perform(settings: &mut Settings, work: Work) -> Performed {
-    let done = |done: Done| Performed::Done(Ok(request::Done::Providers(done)));
+pub fn perform(settings: &mut Settings, work: Work) -> Performed<Done> {
+    let done = |done: Done| Performed::Done(Ok(done));
     let result: Result<Done, Error> = match work {
         Work::Test(provider) => {
             return match settings.test_target(provider) {
                 Ok(target) => Performed::Background(Box::new(move || {
                     let result = target.run();
-                    request::Done::Providers(Done::Tested(result, Utc::now().naive_utc()))
+                    Done::Tested(result, Utc::now().naive_utc())
                 })),
                 Err(error) => Performed::Done(Err(error)),
             };

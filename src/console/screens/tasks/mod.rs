@@ -16,12 +16,12 @@ pub use work::{Done, Work, perform};
 
 pub use bindings::*;
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
-use crate::console::app::Data;
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
+use crate::console::data::Data;
 use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
 use crate::console::keys::{self, ConfirmAction, DialogAction};
-use crate::console::request::{self, RequestId};
-use crate::console::ui::Theme;
+use crate::console::request_id::RequestId;
+use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::task::{ModelName, Task, TaskState, TaskStatus, assignment_text};
@@ -88,7 +88,7 @@ impl TasksScreen {
         self.selected = self.selected.min(rows.saturating_sub(1));
     }
 
-    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let action = keys::lookup(BINDINGS, key)?;
         ctx.changed();
         let state = self.selected_state(ctx.data).cloned();
@@ -129,7 +129,7 @@ impl TasksScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> DialogStep {
+    ) -> DialogStep<Work> {
         let Mode::Edit(dialog) = &mut self.mode else {
             return DialogStep::Stay(None);
         };
@@ -217,7 +217,7 @@ impl TasksScreen {
 
     /// Asks the worker for the dialog's provider's models, unless they
     /// are known or on their way.
-    fn fetch_models(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn fetch_models(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let Mode::Edit(dialog) = &self.mode else {
             return None;
         };
@@ -233,13 +233,13 @@ impl TasksScreen {
         Some(Outgoing {
             id,
             busy: Busy::Background(format!("asking {} for its models", provider.display_name())),
-            work: request::Work::Tasks(Work::ListModels(provider)),
+            work: Work::ListModels(provider),
         })
     }
 }
 
 /// Checks the dialog's model and sends the save.
-fn submit(dialog: &mut Dialog<TaskEntry>, ctx: &mut Context<'_>) -> Option<Outgoing> {
+fn submit(dialog: &mut Dialog<TaskEntry>, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
     ctx.changed();
     let entry = &dialog.content;
     let model = match ModelName::parse(entry.model.value()) {
@@ -256,15 +256,15 @@ fn submit(dialog: &mut Dialog<TaskEntry>, ctx: &mut Context<'_>) -> Option<Outgo
     Some(Outgoing {
         id,
         busy: Busy::Queued(format!("saving {}", task.display_name())),
-        work: request::Work::Tasks(Work::Assign {
+        work: Work::Assign {
             task,
             assignment: Some((provider, model)),
             expected_revision,
-        }),
+        },
     })
 }
 
-impl Screen for TasksScreen {
+impl View for TasksScreen {
     fn is_modal(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
     }
@@ -284,12 +284,34 @@ impl Screen for TasksScreen {
         ]
     }
 
+    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
+        let Mode::Edit(dialog) = &mut self.mode else {
+            return false;
+        };
+        if dialog.is_saving() || dialog.content.focus != Focus::Model {
+            return false;
+        }
+        type_into(&mut dialog.content.model, text.trim());
+        dialog.edited();
+        ctx.changed();
+        true
+    }
+
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+impl Screen for TasksScreen {
+    type Work = Work;
+    type Done = Done;
+
     fn on_key(
         &mut self,
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
+    ) -> Option<Outgoing<Work>> {
         match &self.mode {
             Mode::Browse => self.on_browse_key(key, ctx),
             Mode::ConfirmClear(task, revision) => {
@@ -301,11 +323,11 @@ impl Screen for TasksScreen {
                         Some(Outgoing {
                             id: ctx.request_id(),
                             busy: Busy::Queued(format!("clearing {}", task.display_name())),
-                            work: request::Work::Tasks(Work::Assign {
+                            work: Work::Assign {
                                 task,
                                 assignment: None,
                                 expected_revision: revision,
-                            }),
+                            },
                         })
                     }
                     ConfirmAction::No => {
@@ -326,29 +348,10 @@ impl Screen for TasksScreen {
         }
     }
 
-    fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
-        let Mode::Edit(dialog) = &mut self.mode else {
-            return false;
-        };
-        if dialog.is_saving() || dialog.content.focus != Focus::Model {
-            return false;
-        }
-        type_into(&mut dialog.content.model, text.trim());
-        dialog.edited();
-        ctx.changed();
-        true
-    }
-
-    fn on_answer(
-        &mut self,
-        id: RequestId,
-        outcome: Result<request::Done, String>,
-        ctx: &mut Context<'_>,
-    ) {
+    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
         let awaited = matches!(&self.mode, Mode::Edit(dialog) if dialog.awaits(id));
         let done = match outcome {
-            Ok(request::Done::Tasks(done)) => done,
-            Ok(_) => return,
+            Ok(done) => done,
             Err(text) => {
                 // A list of models that could not be asked for.
                 for list in self.models.values_mut() {
@@ -402,10 +405,6 @@ impl Screen for TasksScreen {
                 ctx.changed();
             }
         }
-    }
-
-    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
-        view::render(self, data, frame, areas, theme);
     }
 }
 

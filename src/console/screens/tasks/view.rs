@@ -7,13 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Focus, Mode, ModelList, TaskEntry, TasksScreen};
-use crate::console::app::Data;
+use crate::console::data::Data;
 use crate::console::dialog::Dialog;
 use crate::console::screens::Areas;
-use crate::console::ui::Theme;
 use crate::console::ui::dialog::{save_or_cancel, state_notice, text_field};
 use crate::console::ui::popup::{below, popup};
 use crate::console::ui::table::{Columns, render_cells, render_header};
+use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 use crate::task::{Task, TaskState, TaskStatus};

@@ -1,7 +1,6 @@
 //! The Tasks tab's work, as the worker performs it: assignments, clears, and a provider's list of models.
 
-use crate::console::request;
-use crate::console::worker::Performed;
+use crate::console::performed::Performed;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::revision::SaveOutcome;
@@ -37,8 +36,8 @@ pub enum Done {
 }
 
 /// Performs `work` on the worker's connection.
-pub fn perform(settings: &mut Settings, work: Work) -> Performed {
-    let done = |done| Performed::Done(Ok(request::Done::Tasks(done)));
+pub fn perform(settings: &mut Settings, work: Work) -> Performed<Done> {
+    let done = |done| Performed::Done(Ok(done));
     match work {
         Work::Assign {
             task,
@@ -57,7 +56,7 @@ pub fn perform(settings: &mut Settings, work: Work) -> Performed {
                 let models = target.list_models().map_err(|result| {
                     one_line(&format!("{} ({})", result.outcome.label(), result.detail))
                 });
-                request::Done::Tasks(Done::Models(provider, models))
+                Done::Models(provider, models)
             })),
             Err(error @ Error::Store(_)) => Performed::Done(Err(error)),
             Err(error) => done(Done::Models(provider, Err(one_line(&error.to_string())))),

@@ -3,7 +3,7 @@
 use super::{Done, Kind, Mode, TelegramScreen};
 use crate::connection_test::TestOutcome;
 use crate::console::dialog::{Conflict, DialogState};
-use crate::console::request::{self, RequestId};
+use crate::console::request_id::RequestId;
 use crate::console::screens::Context;
 use crate::sanitize::printable;
 
@@ -13,7 +13,7 @@ impl TelegramScreen {
     pub(super) fn answered(
         &mut self,
         id: RequestId,
-        outcome: Result<request::Done, String>,
+        outcome: Result<Done, String>,
         ctx: &mut Context<'_>,
     ) {
         let kind = self.sent.remove(&id);
@@ -23,8 +23,7 @@ impl TelegramScreen {
             _ => false,
         };
         let done = match outcome {
-            Ok(request::Done::Telegram(done)) => done,
-            Ok(_) => return,
+            Ok(done) => done,
             Err(text) => {
                 match &mut self.mode {
                     Mode::Token(dialog) if awaited => {

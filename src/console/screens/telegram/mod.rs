@@ -17,15 +17,15 @@ pub use work::{Change, Done, Work, perform};
 
 pub use bindings::*;
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen};
+use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
-use crate::console::app::Data;
+use crate::console::data::Data;
 use crate::console::dialog::{Dialog, DialogState, type_into};
 use crate::console::key_field::KeyField;
 use crate::console::keys::{self, ConfirmAction, DialogAction};
-use crate::console::request::{self, RequestId};
-use crate::console::ui::Theme;
+use crate::console::request_id::RequestId;
+use crate::console::ui::theme::Theme;
 use crate::telegram::{ChatId, TelegramState, TelegramTestResult};
 
 /// The token dialog's content: the masked field, and the chat when none
@@ -90,12 +90,12 @@ impl TelegramScreen {
         data.telegram.as_ref()?.as_ref().ok()
     }
 
-    fn send(&mut self, kind: Kind, busy: Busy, work: Work, id: RequestId) -> Outgoing {
+    fn send(&mut self, kind: Kind, busy: Busy, work: Work, id: RequestId) -> Outgoing<Work> {
         self.sent.insert(id, kind);
         Outgoing {
             id,
             busy,
-            work: request::Work::Telegram(work),
+            work,
         }
     }
 
@@ -105,7 +105,7 @@ impl TelegramScreen {
         change: Change,
         revision: i64,
         ctx: &mut Context<'_>,
-    ) -> Outgoing {
+    ) -> Outgoing<Work> {
         let id = ctx.request_id();
         let busy = Busy::Queued(match kind {
             Kind::Token => "saving the bot token".to_owned(),
@@ -123,7 +123,7 @@ impl TelegramScreen {
         self.send(kind, busy, work, id)
     }
 
-    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let action = keys::lookup(BINDINGS, key)?;
         let state = Self::state(ctx.data)?.clone();
         ctx.changed();
@@ -192,7 +192,7 @@ impl TelegramScreen {
         key: &KeyEvent,
         event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) -> DialogStep {
+    ) -> DialogStep<Work> {
         match keys::lookup(keys::DIALOG, key) {
             Some(DialogAction::Cancel) => {
                 ctx.inform("Cancelled; the bot was not changed.");
@@ -244,7 +244,7 @@ impl TelegramScreen {
     }
 
     /// Checks the dialog's content and sends the change.
-    fn submit(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn submit(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         ctx.changed();
         let id = ctx.request_id();
         let (kind, change) = match &mut self.mode {
@@ -342,7 +342,7 @@ fn may_be_chat_text(text: &str) -> bool {
     text.chars().count() <= 33 && text.chars().all(chat_character)
 }
 
-impl Screen for TelegramScreen {
+impl View for TelegramScreen {
     fn is_modal(&self) -> bool {
         !matches!(self.mode, Mode::Browse)
     }
@@ -363,42 +363,6 @@ impl Screen for TelegramScreen {
             ("Telegram", keys::help_lines(BINDINGS)),
             ("Token dialog", keys::dialog_help_lines(TOKEN_DIALOG)),
         ]
-    }
-
-    fn on_key(
-        &mut self,
-        key: &KeyEvent,
-        event: &TerminalEvent,
-        ctx: &mut Context<'_>,
-    ) -> Option<Outgoing> {
-        match &self.mode {
-            Mode::Browse => self.on_browse_key(key, ctx),
-            Mode::ConfirmDelete => {
-                let revision = Self::state(ctx.data).map_or(0, |state| state.revision);
-                match keys::lookup(CONFIRM_DELETE, key)? {
-                    ConfirmAction::Yes => {
-                        self.mode = Mode::Browse;
-                        ctx.changed();
-                        Some(self.change(Kind::Delete, Change::DeleteToken, revision, ctx))
-                    }
-                    ConfirmAction::No => {
-                        self.mode = Mode::Browse;
-                        ctx.inform("Kept the bot token.");
-                        None
-                    }
-                }
-            }
-            Mode::Token(dialog) if dialog.is_saving() => None,
-            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if dialog.is_saving() => None,
-            _ => match self.on_dialog_key(key, event, ctx) {
-                DialogStep::Stay(outgoing) => outgoing,
-                DialogStep::Close => {
-                    self.mode = Mode::Browse;
-                    ctx.changed();
-                    None
-                }
-            },
-        }
     }
 
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
@@ -435,16 +399,56 @@ impl Screen for TelegramScreen {
         }
     }
 
-    fn on_answer(
+    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
+        view::render(self, data, frame, areas, theme);
+    }
+}
+
+impl Screen for TelegramScreen {
+    type Work = Work;
+    type Done = Done;
+
+    fn on_key(
         &mut self,
-        id: RequestId,
-        outcome: Result<request::Done, String>,
+        key: &KeyEvent,
+        event: &TerminalEvent,
         ctx: &mut Context<'_>,
-    ) {
+    ) -> Option<Outgoing<Work>> {
+        match &self.mode {
+            Mode::Browse => self.on_browse_key(key, ctx),
+            Mode::ConfirmDelete => {
+                let revision = Self::state(ctx.data).map_or(0, |state| state.revision);
+                match keys::lookup(CONFIRM_DELETE, key)? {
+                    ConfirmAction::Yes => {
+                        self.mode = Mode::Browse;
+                        ctx.changed();
+                        Some(self.change(Kind::Delete, Change::DeleteToken, revision, ctx))
+                    }
+                    ConfirmAction::No => {
+                        self.mode = Mode::Browse;
+                        ctx.inform("Kept the bot token.");
+                        None
+                    }
+                }
+            }
+            Mode::Token(dialog) if dialog.is_saving() => None,
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if dialog.is_saving() => None,
+            _ => match self.on_dialog_key(key, event, ctx) {
+                DialogStep::Stay(outgoing) => outgoing,
+                DialogStep::Close => {
+                    self.mode = Mode::Browse;
+                    ctx.changed();
+                    None
+                }
+            },
+        }
+    }
+
+    fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
         self.answered(id, outcome, ctx);
     }
 
-    fn follow_up(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing> {
+    fn follow_up(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
         let result = self.to_record.take()?;
         let id = ctx.request_id();
         Some(self.send(
@@ -453,9 +457,5 @@ impl Screen for TelegramScreen {
             Work::Record(result),
             id,
         ))
-    }
-
-    fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
-        view::render(self, data, frame, areas, theme);
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
-use crate::console::request;
-use crate::console::worker::Performed;
+use crate::console::performed::Performed;
 use crate::error::Error;
 use crate::revision::SaveOutcome;
 use crate::settings::Settings;
@@ -70,8 +69,8 @@ pub enum Done {
 }
 
 /// Performs `work` on the worker's connection.
-pub fn perform(settings: &mut Settings, work: Work) -> Performed {
-    let done = |done| Performed::Done(Ok(request::Done::Telegram(done)));
+pub fn perform(settings: &mut Settings, work: Work) -> Performed<Done> {
+    let done = |done| Performed::Done(Ok(done));
     let saved = |result: Result<SaveOutcome<TelegramState>, Error>| match result {
         Ok(SaveOutcome::Saved(state)) => done(Done::Saved(Box::new(state))),
         Ok(SaveOutcome::Conflict(state)) => done(Done::Conflict(Box::new(state))),
@@ -97,9 +96,7 @@ pub fn perform(settings: &mut Settings, work: Work) -> Performed {
         Work::Test => match settings.telegram_test() {
             Ok(test) => {
                 let text = settings.telegram_test_text();
-                Performed::Background(Box::new(move || {
-                    request::Done::Telegram(Done::Tested(test.run(&text)))
-                }))
+                Performed::Background(Box::new(move || Done::Tested(test.run(&text))))
             }
             Err(error) => Performed::Done(Err(error)),
         },
