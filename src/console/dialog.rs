@@ -1,7 +1,9 @@
 //! The one dialog type every screen uses: what is edited, and the state of its save as an enum.
 
 use chrono::NaiveDateTime;
+use crossterm::event::{Event as TerminalEvent, KeyEvent};
 
+use super::keys::{self, DialogAction};
 use super::request_id::RequestId;
 use crate::revision::Revisioned;
 
@@ -11,6 +13,46 @@ pub fn type_into(input: &mut tui_input::Input, text: &str) {
     for c in text.chars() {
         input.handle(tui_input::InputRequest::InsertChar(c));
     }
+}
+
+/// What a dialog holds, as every dialog's keys treat it: edited by the
+/// keys that are neither Enter nor Esc and by a paste, checked on Enter.
+pub trait Entry {
+    /// What Enter sends once the content is checked.
+    type Value;
+
+    /// The content checked: the value to send, or why it is refused (the
+    /// dialog shows the reason and stays open).
+    fn check(&self) -> Result<Self::Value, String>;
+
+    /// A key that is neither Enter nor Esc.
+    fn edit(&mut self, key: &KeyEvent, event: &TerminalEvent) -> Edit;
+
+    /// Pasted text; `None` when the dialog has nowhere to put it.
+    fn paste(&mut self, text: &str) -> Option<Edit>;
+}
+
+/// What a key or a paste did to a dialog's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    Changed,
+    Unchanged,
+    /// Not taken, and why (the dialog shows it).
+    Refused(String),
+}
+
+/// What a key did to a dialog, for its screen to act on.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DialogKey<V> {
+    /// Nothing to show: a save is under way, or the key changed nothing.
+    Ignored,
+    /// The dialog changed: draw it again.
+    Changed,
+    /// Esc: close it (dropping it wipes its fields).
+    Cancel,
+    /// Enter, and the content passed its check: send this. The dialog is
+    /// drawn again; [`Dialog::sending`] marks it as saving.
+    Submit(V),
 }
 
 /// A dialog: its content (a field, a choice) and where its save stands.
@@ -35,6 +77,13 @@ pub enum DialogState {
     Conflict(Conflict),
     /// The save failed for another reason (the database, say).
     Failed(String),
+}
+
+/// What an answer that does not close a dialog shows in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DialogAnswer {
+    Failed(String),
+    Conflict(Conflict),
 }
 
 /// Another admin's change, found when saving.
@@ -64,7 +113,83 @@ impl Conflict {
     }
 }
 
+impl<T: Entry> Dialog<T> {
+    /// Every dialog's keys: Esc cancels, Enter checks and submits (a
+    /// refusal stays in the dialog), any other key edits; nothing while a
+    /// save is under way.
+    pub fn on_key(&mut self, key: &KeyEvent, event: &TerminalEvent) -> DialogKey<T::Value> {
+        if self.is_saving() {
+            return DialogKey::Ignored;
+        }
+        match keys::lookup(keys::DIALOG, key) {
+            Some(DialogAction::Cancel) => DialogKey::Cancel,
+            Some(DialogAction::Submit) => match self.content.check() {
+                Ok(value) => DialogKey::Submit(value),
+                Err(reason) => {
+                    self.state = DialogState::Refused(reason);
+                    DialogKey::Changed
+                }
+            },
+            None => {
+                let edit = self.content.edit(key, event);
+                self.took(edit)
+            }
+        }
+    }
+
+    /// A paste into the dialog; `None` when it has nowhere to put it (a
+    /// save under way, or a part that takes no text).
+    pub fn on_paste(&mut self, text: &str) -> Option<DialogKey<T::Value>> {
+        if self.is_saving() {
+            return None;
+        }
+        let edit = self.content.paste(text)?;
+        Some(match self.took(edit) {
+            // A paste that changed nothing is still shown as taken.
+            DialogKey::Ignored => DialogKey::Changed,
+            taken => taken,
+        })
+    }
+
+    fn took(&mut self, edit: Edit) -> DialogKey<T::Value> {
+        match edit {
+            Edit::Changed => {
+                self.edited();
+                DialogKey::Changed
+            }
+            Edit::Unchanged => DialogKey::Ignored,
+            Edit::Refused(reason) => {
+                self.state = DialogState::Refused(reason);
+                DialogKey::Changed
+            }
+        }
+    }
+}
+
 impl<T> Dialog<T> {
+    /// Request `id` is saving what the dialog holds: keys wait for its
+    /// answer. Returns the revision the save expects (see
+    /// [`Dialog::expected_revision`]).
+    pub fn sending(&mut self, id: RequestId, opened_at: i64) -> i64 {
+        let expected = self.expected_revision(opened_at);
+        self.state = DialogState::Saving(id);
+        expected
+    }
+
+    /// The answer to request `id`, for the dialog: a failure it waited for
+    /// is shown in it, as is another admin's change (`conflict`). Returns
+    /// whether the dialog waited for this answer.
+    pub fn answered(&mut self, id: RequestId, answer: DialogAnswer) -> bool {
+        if !self.awaits(id) {
+            return false;
+        }
+        match answer {
+            DialogAnswer::Failed(text) => self.state = DialogState::Failed(text),
+            DialogAnswer::Conflict(conflict) => self.state = DialogState::Conflict(conflict),
+        }
+        true
+    }
+
     pub fn new(content: T) -> Self {
         Dialog {
             content,

@@ -12,9 +12,12 @@ use ratatui::layout::Rect;
 use zeroize::Zeroizing;
 
 use super::data::Data;
+use super::dialog::{Conflict, Dialog, DialogAnswer, DialogKey, Entry};
+use super::keys::{self, Binding, ConfirmAction};
 use super::message::{Message, Severity};
 use super::request_id::RequestId;
 use super::ui::theme::Theme;
+use crate::revision::Revisioned;
 
 /// What every screen shows, whatever work it asks for: its keys and how
 /// it looks. A screen holds only its own view state (the selection, a
@@ -157,4 +160,129 @@ impl Context<'_> {
         *self.message = Some(Message { severity, text });
         *self.dirty = true;
     }
+}
+
+/// Every dialog's keys, handled once: a change is drawn again; Esc closes
+/// it, saying `cancelled` of its content when that says something; Enter
+/// sends what `send` makes of the checked value (the status line's text
+/// and the work), with the id [`Dialog::sending`] is then given.
+pub fn on_dialog_key<T: Entry, W>(
+    dialog: &mut Dialog<T>,
+    key: &KeyEvent,
+    event: &TerminalEvent,
+    ctx: &mut Context<'_>,
+    cancelled: impl FnOnce(&T) -> Option<String>,
+    send: impl FnOnce(&mut Dialog<T>, T::Value, RequestId) -> (Busy, W),
+) -> DialogStep<W> {
+    match dialog.on_key(key, event) {
+        DialogKey::Ignored => DialogStep::Stay(None),
+        DialogKey::Changed => {
+            ctx.changed();
+            DialogStep::Stay(None)
+        }
+        DialogKey::Cancel => {
+            match cancelled(&dialog.content) {
+                Some(text) => ctx.inform(text),
+                None => ctx.changed(),
+            }
+            DialogStep::Close
+        }
+        DialogKey::Submit(value) => {
+            ctx.changed();
+            let id = ctx.request_id();
+            let (busy, work) = send(dialog, value, id);
+            DialogStep::Stay(Some(Outgoing { id, busy, work }))
+        }
+    }
+}
+
+/// A paste into a dialog, handled once: false when it has nowhere to put it.
+pub fn paste_into<T: Entry>(dialog: &mut Dialog<T>, text: &str, ctx: &mut Context<'_>) -> bool {
+    let taken = dialog.on_paste(text).is_some();
+    if taken {
+        ctx.changed();
+    }
+    taken
+}
+
+/// A key while a confirmation waits for y or n: `None` for any other key;
+/// `Some(true)` for yes (drawn again), `Some(false)` for no (the status
+/// line says `kept`). Either way the confirmation closes.
+pub fn on_confirm_key(
+    table: &[Binding<ConfirmAction>],
+    key: &KeyEvent,
+    ctx: &mut Context<'_>,
+    kept: impl FnOnce() -> String,
+) -> Option<bool> {
+    match keys::lookup(table, key)? {
+        ConfirmAction::Yes => {
+            ctx.changed();
+            Some(true)
+        }
+        ConfirmAction::No => {
+            ctx.inform(kept());
+            Some(false)
+        }
+    }
+}
+
+/// A screen's mode, as every answer handler sees it: the dialog open in it
+/// (whatever its content), if one is.
+pub trait OpenDialog {
+    /// Whether a dialog is open and waits for request `id`.
+    fn awaits(&self, id: RequestId) -> bool;
+
+    /// Shows `answer` in the open dialog if it waits for request `id`;
+    /// returns whether it did.
+    fn show(&mut self, id: RequestId, answer: DialogAnswer) -> bool;
+}
+
+/// Every answer's first step, handled once: a failure is shown in the
+/// dialog that waited for it and in the status line, and that is all;
+/// else what was done, and whether the open dialog waited for it.
+pub fn unpack<D>(
+    mode: &mut impl OpenDialog,
+    id: RequestId,
+    outcome: Result<D, String>,
+    ctx: &mut Context<'_>,
+) -> Option<(D, bool)> {
+    let awaited = mode.awaits(id);
+    match outcome {
+        Ok(done) => Some((done, awaited)),
+        Err(text) => {
+            mode.show(id, DialogAnswer::Failed(text.clone()));
+            ctx.warn(text);
+            None
+        }
+    }
+}
+
+/// Another admin's change found by request `id`: shown in the dialog that
+/// waited for it (Enter again confirms), else the status line says
+/// `otherwise`.
+pub fn show_conflict(
+    mode: &mut impl OpenDialog,
+    id: RequestId,
+    conflict: Conflict,
+    ctx: &mut Context<'_>,
+    otherwise: impl FnOnce() -> String,
+) {
+    if mode.show(id, DialogAnswer::Conflict(conflict)) {
+        ctx.changed();
+    } else {
+        ctx.warn(otherwise());
+    }
+}
+
+/// The status line's notice of another admin's change when no dialog
+/// waited for it: "Risk was changed by carol at 06:21 UTC after it was
+/// read; nothing was saved. The same key again applies yours."
+pub fn changed_meanwhile(subject: &str, now: &impl Revisioned) -> String {
+    let who = now.changed_by().unwrap_or("another admin");
+    let when = now
+        .changed_at()
+        .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
+    format!(
+        "{subject} was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours."
+    )
 }

@@ -11,13 +11,16 @@ use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
+use super::{
+    Areas, Busy, Context, DialogStep, OpenDialog, Outgoing, Screen, View, changed_meanwhile,
+    on_dialog_key, paste_into, show_conflict, unpack,
+};
 use crate::console::data::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
-use crate::console::keys::{self, Binding, DialogAction};
+use crate::console::dialog::{Conflict, Dialog, DialogAnswer, DialogState, Edit, Entry, type_into};
+use crate::console::keys::{self, Binding};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
-use crate::fields::{FieldGroup, GroupValues, Kind, Value};
+use crate::fields::{Field, FieldGroup, GroupValues, Kind, Value};
 use crate::settings::FieldAction;
 
 /// What a key does in the form.
@@ -69,7 +72,7 @@ pub const BINDINGS: &[Binding<Action>] = &[
 pub enum Mode {
     #[default]
     Browse,
-    EditNumber(Dialog<NumberEntry>),
+    EditNumber(Box<Dialog<NumberEntry>>),
 }
 
 /// The number dialog's content.
@@ -77,10 +80,49 @@ pub enum Mode {
 pub struct NumberEntry {
     /// The field's index in its group.
     pub index: usize,
+    pub field: &'static Field,
     pub input: Input,
     /// The group's revision when the dialog opened; `None` when the group
     /// could not be read (a repair writes whatever is there).
     pub opened_at_revision: Option<i64>,
+}
+
+impl Entry for NumberEntry {
+    type Value = Value;
+
+    fn check(&self) -> Result<Value, String> {
+        self.field
+            .parse(self.input.value().trim())
+            .map_err(|refusal| refusal.to_string())
+    }
+
+    fn edit(&mut self, _key: &KeyEvent, event: &TerminalEvent) -> Edit {
+        match self.input.handle_event(event) {
+            Some(_) => Edit::Changed,
+            None => Edit::Unchanged,
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> Option<Edit> {
+        type_into(&mut self.input, text.trim());
+        Some(Edit::Changed)
+    }
+}
+
+impl OpenDialog for Mode {
+    fn awaits(&self, id: RequestId) -> bool {
+        match self {
+            Mode::EditNumber(dialog) => dialog.awaits(id),
+            Mode::Browse => false,
+        }
+    }
+
+    fn show(&mut self, id: RequestId, answer: DialogAnswer) -> bool {
+        match self {
+            Mode::EditNumber(dialog) => dialog.answered(id, answer),
+            Mode::Browse => false,
+        }
+    }
 }
 
 /// A form tab's own state, for one group of fields.
@@ -175,11 +217,12 @@ impl FormScreen {
                 None
             }
             (Action::Edit, _) => {
-                self.mode = Mode::EditNumber(Dialog::new(NumberEntry {
+                self.mode = Mode::EditNumber(Box::new(Dialog::new(NumberEntry {
                     index,
+                    field,
                     input: Input::new(current.to_string()),
                     opened_at_revision: revision,
-                }));
+                })));
                 None
             }
             (Action::Reset, _) => {
@@ -204,50 +247,30 @@ impl FormScreen {
         let Mode::EditNumber(dialog) = &mut self.mode else {
             return DialogStep::Stay(None);
         };
-        if dialog.is_saving() {
-            return DialogStep::Stay(None);
-        }
-        let field = &self.group.fields[dialog.content.index];
-        match keys::lookup(keys::DIALOG, key) {
-            Some(DialogAction::Cancel) => {
-                ctx.inform(format!("Cancelled; {} was not changed.", field.label));
-                DialogStep::Close
-            }
-            Some(DialogAction::Submit) => {
-                ctx.changed();
-                let value = match field.parse(dialog.content.input.value().trim()) {
-                    Ok(value) => value,
-                    Err(refusal) => {
-                        dialog.state = DialogState::Refused(refusal.to_string());
-                        return DialogStep::Stay(None);
-                    }
-                };
-                let expected = match &dialog.state {
+        let group = self.group;
+        on_dialog_key(
+            dialog,
+            key,
+            event,
+            ctx,
+            |entry| Some(format!("Cancelled; {} was not changed.", entry.field.label)),
+            |dialog, value, id| {
+                let expected_revision = match &dialog.state {
                     DialogState::Conflict(conflict) => Some(conflict.revision),
                     _ => dialog.content.opened_at_revision,
                 };
-                let index = dialog.content.index;
-                let id = ctx.request_id();
-                dialog.state = DialogState::Saving(id);
-                DialogStep::Stay(Some(Outgoing {
-                    id,
-                    busy: Busy::Queued(format!("saving {}.{}", self.group.group, field.name)),
-                    work: Work {
-                        group: self.group,
-                        action: FieldAction::Set,
-                        changes: vec![(index, value)],
-                        expected_revision: expected,
-                    },
-                }))
-            }
-            None => {
-                if dialog.content.input.handle_event(event).is_some() {
-                    dialog.edited();
-                    ctx.changed();
-                }
-                DialogStep::Stay(None)
-            }
-        }
+                dialog.sending(id, 0);
+                let entry = &dialog.content;
+                let busy = Busy::Queued(format!("saving {}.{}", group.group, entry.field.name));
+                let work = Work {
+                    group,
+                    action: FieldAction::Set,
+                    changes: vec![(entry.index, value)],
+                    expected_revision,
+                };
+                (busy, work)
+            },
+        )
     }
 }
 
@@ -271,16 +294,10 @@ impl View for FormScreen {
     }
 
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
-        let Mode::EditNumber(dialog) = &mut self.mode else {
-            return false;
-        };
-        if dialog.is_saving() {
-            return false;
+        match &mut self.mode {
+            Mode::EditNumber(dialog) => paste_into(dialog, text, ctx),
+            Mode::Browse => false,
         }
-        type_into(&mut dialog.content.input, text.trim());
-        dialog.edited();
-        ctx.changed();
-        true
     }
 
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
@@ -312,16 +329,8 @@ impl Screen for FormScreen {
     }
 
     fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
-        let awaited = matches!(&self.mode, Mode::EditNumber(dialog) if dialog.awaits(id));
-        let done = match outcome {
-            Ok(done) => done,
-            Err(text) => {
-                if awaited && let Mode::EditNumber(dialog) = &mut self.mode {
-                    dialog.state = DialogState::Failed(text.clone());
-                }
-                ctx.warn(text);
-                return;
-            }
+        let Some((done, awaited)) = unpack(&mut self.mode, id, outcome, ctx) else {
+            return;
         };
         match done {
             Done::Saved { changes } => {
@@ -342,33 +351,24 @@ impl Screen for FormScreen {
                 ctx.inform(format!("{text}."));
             }
             Done::Conflict(values) => {
-                let who = values
-                    .changed_by
-                    .clone()
-                    .unwrap_or_else(|| "another admin".into());
-                let when = values
-                    .changed_at
-                    .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
-                match &mut self.mode {
-                    Mode::EditNumber(dialog) if awaited => {
-                        let index = dialog.content.index;
-                        // The revision is the group's: another value of it
-                        // may be what changed.
-                        let field = &self.group.fields[index];
-                        let holds =
-                            format!("{} is {} now", field.label, shown(values.values[index]));
-                        dialog.state = DialogState::Conflict(Conflict::of(
-                            values.as_ref(),
-                            self.group.title,
-                            holds,
-                        ));
-                        ctx.changed();
+                // The revision is the group's: another value of it may be
+                // what changed; the notice shows the dialog's own field.
+                let holds = match &self.mode {
+                    Mode::EditNumber(dialog) => {
+                        let entry = &dialog.content;
+                        format!(
+                            "{} is {} now",
+                            entry.field.label,
+                            shown(values.values[entry.index])
+                        )
                     }
-                    _ => ctx.warn(format!(
-                        "{} was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours.",
-                        self.group.title
-                    )),
-                }
+                    Mode::Browse => String::new(),
+                };
+                let title = self.group.title;
+                let conflict = Conflict::of(values.as_ref(), title, holds);
+                show_conflict(&mut self.mode, id, conflict, ctx, || {
+                    changed_meanwhile(title, values.as_ref())
+                });
             }
         }
     }

@@ -2,9 +2,9 @@
 
 use super::{Done, Mode, ProvidersScreen, TestRecord, conflict_of, state_of, tasks_stop};
 use crate::connection_test::TestOutcome;
-use crate::console::dialog::DialogState;
+use crate::console::dialog::DialogAnswer;
 use crate::console::request_id::RequestId;
-use crate::console::screens::Context;
+use crate::console::screens::{Context, OpenDialog, show_conflict, unpack};
 use crate::sanitize::printable;
 
 impl ProvidersScreen {
@@ -18,26 +18,8 @@ impl ProvidersScreen {
     ) {
         // A test that finished, or could not start, is no longer running.
         self.testing.retain(|_, running| *running != id);
-        let awaited = match &self.mode {
-            Mode::EditKey(dialog) => dialog.awaits(id),
-            Mode::EditBaseUrl(dialog) => dialog.awaits(id),
-            _ => false,
-        };
-        let done = match outcome {
-            Ok(done) => done,
-            Err(text) => {
-                if awaited {
-                    match &mut self.mode {
-                        Mode::EditKey(dialog) => dialog.state = DialogState::Failed(text.clone()),
-                        Mode::EditBaseUrl(dialog) => {
-                            dialog.state = DialogState::Failed(text.clone())
-                        }
-                        _ => {}
-                    }
-                }
-                ctx.warn(text);
-                return;
-            }
+        let Some((done, awaited)) = unpack(&mut self.mode, id, outcome, ctx) else {
+            return;
         };
         match done {
             Done::Saved(provider) => {
@@ -52,16 +34,18 @@ impl ProvidersScreen {
                     provider.display_name()
                 ));
             }
-            Done::Conflict(provider, state) => match &mut self.mode {
-                Mode::EditKey(dialog) if awaited => {
-                    dialog.state = DialogState::Conflict(conflict_of(provider, &state));
-                    ctx.changed();
-                }
-                _ => ctx.warn(format!(
-                    "{} was changed by another admin; nothing was saved.",
-                    provider.display_name()
-                )),
-            },
+            Done::Conflict(provider, state) => show_conflict(
+                &mut self.mode,
+                id,
+                conflict_of(provider, &state),
+                ctx,
+                || {
+                    format!(
+                        "{} was changed by another admin; nothing was saved.",
+                        provider.display_name()
+                    )
+                },
+            ),
             Done::Deleted(provider) => {
                 let stop = if provider.key_optional() {
                     String::new()
@@ -115,6 +99,24 @@ impl ProvidersScreen {
                 }
                 self.tests.insert(provider, TestRecord { result, at });
             }
+        }
+    }
+}
+
+impl OpenDialog for Mode {
+    fn awaits(&self, id: RequestId) -> bool {
+        match self {
+            Mode::EditKey(dialog) => dialog.awaits(id),
+            Mode::EditBaseUrl(dialog) => dialog.awaits(id),
+            Mode::Browse | Mode::ConfirmDelete(_) | Mode::ConfirmDeactivate(_) => false,
+        }
+    }
+
+    fn show(&mut self, id: RequestId, answer: DialogAnswer) -> bool {
+        match self {
+            Mode::EditKey(dialog) => dialog.answered(id, answer),
+            Mode::EditBaseUrl(dialog) => dialog.answered(id, answer),
+            Mode::Browse | Mode::ConfirmDelete(_) | Mode::ConfirmDeactivate(_) => false,
         }
     }
 }

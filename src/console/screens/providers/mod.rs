@@ -2,6 +2,7 @@
 
 mod answer;
 mod bindings;
+mod entries;
 mod view;
 mod work;
 
@@ -11,21 +12,22 @@ use chrono::NaiveDateTime;
 use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use ratatui::Frame;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
 pub use bindings::*;
+pub use entries::{KeyEntry, UrlEntry};
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
-use crate::api_key::{ApiKey, KeyRefusal};
-use crate::base_url::BaseUrl;
+use super::{
+    Areas, Busy, Context, DialogStep, Outgoing, Screen, View, on_confirm_key, on_dialog_key,
+    paste_into,
+};
 use crate::connection_test::TestResult;
 use crate::console::data::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
+use crate::console::dialog::{Conflict, Dialog};
 use crate::console::key_field::KeyField;
-use crate::console::keys::{self, ConfirmAction, DialogAction};
+use crate::console::keys::{self};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
@@ -42,22 +44,6 @@ pub enum Mode {
     ConfirmDeactivate(Provider),
     EditKey(Dialog<KeyEntry>),
     EditBaseUrl(Dialog<UrlEntry>),
-}
-
-/// The key dialog's content: the masked field, for one provider.
-#[derive(Debug)]
-pub struct KeyEntry {
-    pub provider: Provider,
-    pub field: KeyField,
-    /// The provider's revision when the dialog opened.
-    pub opened_at_revision: i64,
-}
-
-/// The base URL dialog's content.
-#[derive(Debug)]
-pub struct UrlEntry {
-    pub provider: Provider,
-    pub input: Input,
 }
 
 /// The last connection test of a provider in this session.
@@ -211,108 +197,6 @@ impl ProvidersScreen {
             }
         }
     }
-
-    fn on_key_dialog_key(
-        dialog: &mut Dialog<KeyEntry>,
-        key: &KeyEvent,
-        event: &TerminalEvent,
-        ctx: &mut Context<'_>,
-    ) -> DialogStep<Work> {
-        if dialog.is_saving() {
-            // The save is on its way; its answer closes or updates the dialog.
-            return DialogStep::Stay(None);
-        }
-        let provider = dialog.content.provider;
-        match keys::lookup(keys::DIALOG, key) {
-            Some(DialogAction::Cancel) => {
-                // Dropping the dialog wipes the field.
-                ctx.inform(format!(
-                    "Cancelled; the key of {} was not changed.",
-                    provider.display_name()
-                ));
-                DialogStep::Close
-            }
-            Some(DialogAction::Submit) => {
-                ctx.changed();
-                let key = match ApiKey::parse(dialog.content.field.expose()) {
-                    Ok(key) => key,
-                    Err(refusal) => {
-                        dialog.state = DialogState::Refused(refusal.to_string());
-                        return DialogStep::Stay(None);
-                    }
-                };
-                let id = ctx.request_id();
-                let expected_revision = dialog.expected_revision(dialog.content.opened_at_revision);
-                dialog.state = DialogState::Saving(id);
-                DialogStep::Stay(Some(Outgoing {
-                    id,
-                    busy: Busy::Queued(format!("saving the key of {}", provider.display_name())),
-                    work: Work::SaveKey {
-                        provider,
-                        key,
-                        expected_revision,
-                    },
-                }))
-            }
-            None => {
-                if dialog.content.field.handle_event(event) {
-                    dialog.edited();
-                    ctx.changed();
-                }
-                DialogStep::Stay(None)
-            }
-        }
-    }
-
-    fn on_base_url_key(
-        dialog: &mut Dialog<UrlEntry>,
-        key: &KeyEvent,
-        event: &TerminalEvent,
-        ctx: &mut Context<'_>,
-    ) -> DialogStep<Work> {
-        if dialog.is_saving() {
-            return DialogStep::Stay(None);
-        }
-        match keys::lookup(keys::DIALOG, key) {
-            Some(DialogAction::Cancel) => {
-                ctx.changed();
-                DialogStep::Close
-            }
-            Some(DialogAction::Submit) => {
-                ctx.changed();
-                let text = dialog.content.input.value().trim();
-                let url = if text.is_empty() {
-                    None
-                } else {
-                    match BaseUrl::parse(text) {
-                        Ok(url) => Some(url),
-                        Err(refusal) => {
-                            dialog.state = DialogState::Refused(refusal.to_string());
-                            return DialogStep::Stay(None);
-                        }
-                    }
-                };
-                let provider = dialog.content.provider;
-                let id = ctx.request_id();
-                dialog.state = DialogState::Saving(id);
-                DialogStep::Stay(Some(Outgoing {
-                    id,
-                    busy: Busy::Queued(format!(
-                        "saving the base URL of {}",
-                        provider.display_name()
-                    )),
-                    work: Work::SetBaseUrl(provider, url),
-                }))
-            }
-            None => {
-                if dialog.content.input.handle_event(event).is_some() {
-                    dialog.edited();
-                    ctx.changed();
-                }
-                DialogStep::Stay(None)
-            }
-        }
-    }
 }
 
 /// The request that switches `provider` on or off.
@@ -348,21 +232,8 @@ impl View for ProvidersScreen {
 
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
         match &mut self.mode {
-            Mode::EditKey(dialog) if !dialog.is_saving() => {
-                if dialog.content.field.insert(text) {
-                    dialog.edited();
-                } else {
-                    dialog.state = DialogState::Refused(KeyRefusal::TooLong.to_string());
-                }
-                ctx.changed();
-                true
-            }
-            Mode::EditBaseUrl(dialog) if !dialog.is_saving() => {
-                type_into(&mut dialog.content.input, text.trim());
-                dialog.edited();
-                ctx.changed();
-                true
-            }
+            Mode::EditKey(dialog) => paste_into(dialog, text, ctx),
+            Mode::EditBaseUrl(dialog) => paste_into(dialog, text, ctx),
             _ => false,
         }
     }
@@ -386,43 +257,65 @@ impl Screen for ProvidersScreen {
             Mode::Browse => return self.on_browse_key(key, ctx),
             Mode::ConfirmDelete(provider) => {
                 let provider = *provider;
-                return match keys::lookup(CONFIRM_DELETE, key)? {
-                    ConfirmAction::Yes => {
-                        self.mode = Mode::Browse;
-                        ctx.changed();
-                        Some(Outgoing {
-                            id: ctx.request_id(),
-                            busy: Busy::Queued(format!(
-                                "deleting the key of {}",
-                                provider.display_name()
-                            )),
-                            work: Work::DeleteKey(provider),
-                        })
-                    }
-                    ConfirmAction::No => {
-                        self.mode = Mode::Browse;
-                        ctx.inform(format!("Kept the key of {}.", provider.display_name()));
-                        None
-                    }
-                };
+                let name = provider.display_name();
+                let yes = on_confirm_key(CONFIRM_DELETE, key, ctx, || {
+                    format!("Kept the key of {name}.")
+                })?;
+                self.mode = Mode::Browse;
+                return yes.then(|| Outgoing {
+                    id: ctx.request_id(),
+                    busy: Busy::Queued(format!("deleting the key of {name}")),
+                    work: Work::DeleteKey(provider),
+                });
             }
             Mode::ConfirmDeactivate(provider) => {
                 let provider = *provider;
-                return match keys::lookup(CONFIRM_DEACTIVATE, key)? {
-                    ConfirmAction::Yes => {
-                        self.mode = Mode::Browse;
-                        ctx.changed();
-                        Some(set_active(provider, false, ctx))
-                    }
-                    ConfirmAction::No => {
-                        self.mode = Mode::Browse;
-                        ctx.inform(format!("{} stays active.", provider.display_name()));
-                        None
-                    }
-                };
+                let yes = on_confirm_key(CONFIRM_DEACTIVATE, key, ctx, || {
+                    format!("{} stays active.", provider.display_name())
+                })?;
+                self.mode = Mode::Browse;
+                return yes.then(|| set_active(provider, false, ctx));
             }
-            Mode::EditKey(dialog) => Self::on_key_dialog_key(dialog, key, event, ctx),
-            Mode::EditBaseUrl(dialog) => Self::on_base_url_key(dialog, key, event, ctx),
+            Mode::EditKey(dialog) => on_dialog_key(
+                dialog,
+                key,
+                event,
+                ctx,
+                |entry| {
+                    Some(format!(
+                        "Cancelled; the key of {} was not changed.",
+                        entry.provider.display_name()
+                    ))
+                },
+                |dialog, key, id| {
+                    let provider = dialog.content.provider;
+                    let expected_revision = dialog.sending(id, dialog.content.opened_at_revision);
+                    let busy =
+                        Busy::Queued(format!("saving the key of {}", provider.display_name()));
+                    let work = Work::SaveKey {
+                        provider,
+                        key,
+                        expected_revision,
+                    };
+                    (busy, work)
+                },
+            ),
+            Mode::EditBaseUrl(dialog) => on_dialog_key(
+                dialog,
+                key,
+                event,
+                ctx,
+                |_| None,
+                |dialog, url, id| {
+                    let provider = dialog.content.provider;
+                    dialog.sending(id, 0);
+                    let busy = Busy::Queued(format!(
+                        "saving the base URL of {}",
+                        provider.display_name()
+                    ));
+                    (busy, Work::SetBaseUrl(provider, url))
+                },
+            ),
         };
         match step {
             DialogStep::Stay(outgoing) => outgoing,

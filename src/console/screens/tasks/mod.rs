@@ -1,6 +1,7 @@
 //! The Tasks tab: the nine tasks of the pipeline, the provider and model each runs on, and whether it will run.
 
 mod bindings;
+mod entry;
 mod view;
 mod work;
 
@@ -9,17 +10,20 @@ use std::collections::BTreeMap;
 use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use ratatui::Frame;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
 
 pub use bindings::*;
+pub use entry::{Focus, TaskEntry};
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
+use super::{
+    Areas, Busy, Context, DialogStep, OpenDialog, Outgoing, Screen, View, on_confirm_key,
+    on_dialog_key, paste_into, show_conflict, unpack,
+};
 use crate::console::data::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogState, type_into};
-use crate::console::keys::{self, ConfirmAction, DialogAction};
+use crate::console::dialog::{Conflict, Dialog, DialogAnswer};
+use crate::console::keys::{self};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
@@ -36,29 +40,6 @@ pub enum Mode {
     Edit(Dialog<TaskEntry>),
 }
 
-/// Which part of the task dialog has the keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Focus {
-    Provider,
-    Model,
-    /// The provider's list of models, fetched when it is first shown.
-    Models,
-}
-
-/// The task dialog's content.
-#[derive(Debug)]
-pub struct TaskEntry {
-    pub task: Task,
-    pub provider: Provider,
-    pub model: Input,
-    pub focus: Focus,
-    /// The model picked in the provider's list: none until ↑ or ↓ picks
-    /// one, unless the model typed is in it.
-    pub pick: Option<usize>,
-    /// The task's revision when the dialog opened.
-    pub opened_at_revision: i64,
-}
-
 /// A provider's models, as asked for in this session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ModelList {
@@ -66,6 +47,19 @@ pub enum ModelList {
     Loaded(Vec<String>),
     /// Why the provider did not list them (one printable line).
     Failed(String),
+}
+
+impl OpenDialog for Mode {
+    fn awaits(&self, id: RequestId) -> bool {
+        matches!(self, Mode::Edit(dialog) if dialog.awaits(id))
+    }
+
+    fn show(&mut self, id: RequestId, answer: DialogAnswer) -> bool {
+        match self {
+            Mode::Edit(dialog) => dialog.answered(id, answer),
+            Mode::Browse | Mode::ConfirmClear(..) => false,
+        }
+    }
 }
 
 /// The Tasks tab's own state.
@@ -136,19 +130,21 @@ impl TasksScreen {
         if dialog.is_saving() {
             return DialogStep::Stay(None);
         }
-        match keys::lookup(keys::DIALOG, key) {
-            Some(DialogAction::Cancel) => {
-                ctx.inform(format!(
-                    "Cancelled; {} was not changed.",
-                    dialog.content.task.display_name()
-                ));
-                return DialogStep::Close;
-            }
-            Some(DialogAction::Submit) => return DialogStep::Stay(submit(dialog, ctx)),
-            None => {}
-        }
+        let Some(action) = keys::lookup(DIALOG_BINDINGS, key) else {
+            return on_dialog_key(
+                dialog,
+                key,
+                event,
+                ctx,
+                |entry| {
+                    let name = entry.task.display_name();
+                    Some(format!("Cancelled; {name} was not changed."))
+                },
+                send,
+            );
+        };
         let entry = &mut dialog.content;
-        match keys::lookup(DIALOG_BINDINGS, key) {
+        match Some(action) {
             Some(FieldAction::NextField) | Some(FieldAction::PreviousField) => {
                 let forward = keys::lookup(DIALOG_BINDINGS, key) == Some(FieldAction::NextField);
                 entry.focus = match (entry.focus, forward) {
@@ -205,13 +201,7 @@ impl TasksScreen {
                 ctx.changed();
                 DialogStep::Stay(None)
             }
-            None => {
-                if entry.focus == Focus::Model && entry.model.handle_event(event).is_some() {
-                    dialog.edited();
-                    ctx.changed();
-                }
-                DialogStep::Stay(None)
-            }
+            None => DialogStep::Stay(None),
         }
     }
 
@@ -238,30 +228,17 @@ impl TasksScreen {
     }
 }
 
-/// Checks the dialog's model and sends the save.
-fn submit(dialog: &mut Dialog<TaskEntry>, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
-    ctx.changed();
-    let entry = &dialog.content;
-    let model = match ModelName::parse(entry.model.value()) {
-        Ok(model) => model,
-        Err(refusal) => {
-            dialog.state = DialogState::Refused(refusal.to_string());
-            return None;
-        }
+/// The save of a task dialog's checked model, as request `id`.
+fn send(dialog: &mut Dialog<TaskEntry>, model: ModelName, id: RequestId) -> (Busy, Work) {
+    let (task, provider) = (dialog.content.task, dialog.content.provider);
+    let expected_revision = dialog.sending(id, dialog.content.opened_at_revision);
+    let busy = Busy::Queued(format!("saving {}", task.display_name()));
+    let work = Work::Assign {
+        task,
+        assignment: Some((provider, model)),
+        expected_revision,
     };
-    let (task, provider) = (entry.task, entry.provider);
-    let expected_revision = dialog.expected_revision(entry.opened_at_revision);
-    let id = ctx.request_id();
-    dialog.state = DialogState::Saving(id);
-    Some(Outgoing {
-        id,
-        busy: Busy::Queued(format!("saving {}", task.display_name())),
-        work: Work::Assign {
-            task,
-            assignment: Some((provider, model)),
-            expected_revision,
-        },
-    })
+    (busy, work)
 }
 
 impl View for TasksScreen {
@@ -285,16 +262,10 @@ impl View for TasksScreen {
     }
 
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
-        let Mode::Edit(dialog) = &mut self.mode else {
-            return false;
-        };
-        if dialog.is_saving() || dialog.content.focus != Focus::Model {
-            return false;
+        match &mut self.mode {
+            Mode::Edit(dialog) => paste_into(dialog, text, ctx),
+            Mode::Browse | Mode::ConfirmClear(..) => false,
         }
-        type_into(&mut dialog.content.model, text.trim());
-        dialog.edited();
-        ctx.changed();
-        true
     }
 
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
@@ -316,26 +287,19 @@ impl Screen for TasksScreen {
             Mode::Browse => self.on_browse_key(key, ctx),
             Mode::ConfirmClear(task, revision) => {
                 let (task, revision) = (*task, *revision);
-                match keys::lookup(CONFIRM_CLEAR, key)? {
-                    ConfirmAction::Yes => {
-                        self.mode = Mode::Browse;
-                        ctx.changed();
-                        Some(Outgoing {
-                            id: ctx.request_id(),
-                            busy: Busy::Queued(format!("clearing {}", task.display_name())),
-                            work: Work::Assign {
-                                task,
-                                assignment: None,
-                                expected_revision: revision,
-                            },
-                        })
-                    }
-                    ConfirmAction::No => {
-                        self.mode = Mode::Browse;
-                        ctx.inform(format!("Kept the assignment of {}.", task.display_name()));
-                        None
-                    }
-                }
+                let yes = on_confirm_key(CONFIRM_CLEAR, key, ctx, || {
+                    format!("Kept the assignment of {}.", task.display_name())
+                })?;
+                self.mode = Mode::Browse;
+                yes.then(|| Outgoing {
+                    id: ctx.request_id(),
+                    busy: Busy::Queued(format!("clearing {}", task.display_name())),
+                    work: Work::Assign {
+                        task,
+                        assignment: None,
+                        expected_revision: revision,
+                    },
+                })
             }
             Mode::Edit(_) => match self.on_dialog_key(key, event, ctx) {
                 DialogStep::Stay(outgoing) => outgoing,
@@ -349,22 +313,16 @@ impl Screen for TasksScreen {
     }
 
     fn on_answer(&mut self, id: RequestId, outcome: Result<Done, String>, ctx: &mut Context<'_>) {
-        let awaited = matches!(&self.mode, Mode::Edit(dialog) if dialog.awaits(id));
-        let done = match outcome {
-            Ok(done) => done,
-            Err(text) => {
-                // A list of models that could not be asked for.
-                for list in self.models.values_mut() {
-                    if *list == ModelList::Loading(id) {
-                        *list = ModelList::Failed(text.clone());
-                    }
+        if let Err(text) = &outcome {
+            // A list of models that could not be asked for.
+            for list in self.models.values_mut() {
+                if *list == ModelList::Loading(id) {
+                    *list = ModelList::Failed(text.clone());
                 }
-                if awaited && let Mode::Edit(dialog) = &mut self.mode {
-                    dialog.state = DialogState::Failed(text.clone());
-                }
-                ctx.warn(text);
-                return;
             }
+        }
+        let Some((done, awaited)) = unpack(&mut self.mode, id, outcome, ctx) else {
+            return;
         };
         match done {
             Done::Saved(state) => {
@@ -386,16 +344,14 @@ impl Screen for TasksScreen {
                     )),
                 }
             }
-            Done::Conflict(state) => match &mut self.mode {
-                Mode::Edit(dialog) if awaited => {
-                    dialog.state = DialogState::Conflict(conflict_of(&state));
-                    ctx.changed();
-                }
-                _ => ctx.warn(format!(
-                    "{} was changed by another admin; nothing was changed.",
-                    state.assignment.task.display_name()
-                )),
-            },
+            Done::Conflict(state) => {
+                show_conflict(&mut self.mode, id, conflict_of(&state), ctx, || {
+                    format!(
+                        "{} was changed by another admin; nothing was changed.",
+                        state.assignment.task.display_name()
+                    )
+                })
+            }
             Done::Models(provider, result) => {
                 let list = match result {
                     Ok(models) => ModelList::Loaded(models),

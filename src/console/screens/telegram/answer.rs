@@ -2,9 +2,9 @@
 
 use super::{Done, Kind, Mode, TelegramScreen};
 use crate::connection_test::TestOutcome;
-use crate::console::dialog::{Conflict, DialogState};
+use crate::console::dialog::{Conflict, DialogAnswer};
 use crate::console::request_id::RequestId;
-use crate::console::screens::Context;
+use crate::console::screens::{Context, OpenDialog, changed_meanwhile, show_conflict, unpack};
 use crate::sanitize::printable;
 
 impl TelegramScreen {
@@ -17,26 +17,8 @@ impl TelegramScreen {
         ctx: &mut Context<'_>,
     ) {
         let kind = self.sent.remove(&id);
-        let awaited = match &self.mode {
-            Mode::Token(dialog) => dialog.awaits(id),
-            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.awaits(id),
-            _ => false,
-        };
-        let done = match outcome {
-            Ok(done) => done,
-            Err(text) => {
-                match &mut self.mode {
-                    Mode::Token(dialog) if awaited => {
-                        dialog.state = DialogState::Failed(text.clone())
-                    }
-                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
-                        dialog.state = DialogState::Failed(text.clone())
-                    }
-                    _ => {}
-                }
-                ctx.warn(text);
-                return;
-            }
+        let Some((done, awaited)) = unpack(&mut self.mode, id, outcome, ctx) else {
+            return;
         };
         match done {
             Done::Saved(state) => {
@@ -73,13 +55,6 @@ impl TelegramScreen {
                 ctx.inform(text);
             }
             Done::Conflict(state) => {
-                let who = state
-                    .changed_by
-                    .clone()
-                    .unwrap_or_else(|| "another admin".into());
-                let when = state
-                    .changed_at
-                    .map_or_else(String::new, |at| at.format(" at %H:%M UTC").to_string());
                 let now = match kind {
                     Some(Kind::Chat) => format!(
                         "the chat is {} now",
@@ -95,16 +70,9 @@ impl TelegramScreen {
                     },
                 };
                 let conflict = Conflict::of(state.as_ref(), "Telegram", now);
-                match &mut self.mode {
-                    Mode::Token(dialog) if awaited => dialog.state = DialogState::Conflict(conflict),
-                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) if awaited => {
-                        dialog.state = DialogState::Conflict(conflict)
-                    }
-                    _ => ctx.warn(format!(
-                        "Telegram was changed by {who}{when} after it was read; nothing was saved. The same key again applies yours."
-                    )),
-                }
-                ctx.changed();
+                show_conflict(&mut self.mode, id, conflict, ctx, || {
+                    changed_meanwhile("Telegram", state.as_ref())
+                });
             }
             Done::Tested(result) => {
                 let text = format!(
@@ -120,6 +88,24 @@ impl TelegramScreen {
                 self.to_record = Some(result);
             }
             Done::Recorded => {}
+        }
+    }
+}
+
+impl OpenDialog for Mode {
+    fn awaits(&self, id: RequestId) -> bool {
+        match self {
+            Mode::Token(dialog) => dialog.awaits(id),
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.awaits(id),
+            Mode::Browse | Mode::ConfirmDelete => false,
+        }
+    }
+
+    fn show(&mut self, id: RequestId, answer: DialogAnswer) -> bool {
+        match self {
+            Mode::Token(dialog) => dialog.answered(id, answer),
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.answered(id, answer),
+            Mode::Browse | Mode::ConfirmDelete => false,
         }
     }
 }

@@ -2,49 +2,33 @@
 
 mod answer;
 mod bindings;
+mod entries;
 mod view;
 mod work;
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use ratatui::Frame;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 use zeroize::Zeroizing;
 
 pub use work::{Change, Done, Work, perform};
 
 pub use bindings::*;
+pub use entries::{TextEntry, TextKind, TokenEntry};
 
-use super::{Areas, Busy, Context, DialogStep, Outgoing, Screen, View};
-use crate::api_key::{ApiKey, KeyRefusal};
-use crate::base_url::BaseUrl;
+use super::{
+    Areas, Busy, Context, DialogStep, Outgoing, Screen, View, on_confirm_key, on_dialog_key,
+    paste_into,
+};
 use crate::console::data::Data;
-use crate::console::dialog::{Dialog, DialogState, type_into};
+use crate::console::dialog::Dialog;
 use crate::console::key_field::KeyField;
-use crate::console::keys::{self, ConfirmAction, DialogAction};
+use crate::console::keys::{self};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
-use crate::telegram::{ChatId, TelegramState, TelegramTestResult};
-
-/// The token dialog's content: the masked field, and the chat when none
-/// is stored (a token is stored only with a chat).
-#[derive(Debug)]
-pub struct TokenEntry {
-    pub field: KeyField,
-    pub chat: Option<Input>,
-    /// The chat field has the keys.
-    pub on_chat: bool,
-    pub opened_at_revision: i64,
-}
-
-/// A one-line dialog's content (the chat, the base URL).
-#[derive(Debug)]
-pub struct TextEntry {
-    pub input: Input,
-    pub opened_at_revision: i64,
-}
+use crate::telegram::{TelegramState, TelegramTestResult};
 
 /// What the Telegram tab is doing.
 #[derive(Debug, Default)]
@@ -70,6 +54,33 @@ enum Kind {
     Record,
 }
 
+impl Kind {
+    /// What the status line says while a change of this kind is saved.
+    fn busy(self) -> Busy {
+        Busy::Queued(match self {
+            Kind::Token => "saving the bot token".to_owned(),
+            Kind::Chat => "saving the chat".to_owned(),
+            Kind::Enabled(on) => format!("turning the bot {}", if on { "on" } else { "off" }),
+            Kind::Notify(_) => "saving the announcements".to_owned(),
+            Kind::BaseUrl => "saving the base URL".to_owned(),
+            Kind::Delete => "deleting the bot token".to_owned(),
+            Kind::Test | Kind::Record => String::new(),
+        })
+    }
+
+    /// What a dialog's change is.
+    fn of(change: &Change) -> Kind {
+        match change {
+            Change::Token(..) => Kind::Token,
+            Change::Chat(_) => Kind::Chat,
+            Change::Enabled(on) => Kind::Enabled(*on),
+            Change::Notify(on) => Kind::Notify(*on),
+            Change::BaseUrl(_) => Kind::BaseUrl,
+            Change::DeleteToken => Kind::Delete,
+        }
+    }
+}
+
 /// The Telegram tab's own state.
 #[derive(Debug, Default)]
 pub struct TelegramScreen {
@@ -92,11 +103,7 @@ impl TelegramScreen {
 
     fn send(&mut self, kind: Kind, busy: Busy, work: Work, id: RequestId) -> Outgoing<Work> {
         self.sent.insert(id, kind);
-        Outgoing {
-            id,
-            busy,
-            work,
-        }
+        Outgoing { id, busy, work }
     }
 
     fn change(
@@ -107,20 +114,11 @@ impl TelegramScreen {
         ctx: &mut Context<'_>,
     ) -> Outgoing<Work> {
         let id = ctx.request_id();
-        let busy = Busy::Queued(match kind {
-            Kind::Token => "saving the bot token".to_owned(),
-            Kind::Chat => "saving the chat".to_owned(),
-            Kind::Enabled(on) => format!("turning the bot {}", if on { "on" } else { "off" }),
-            Kind::Notify(_) => "saving the announcements".to_owned(),
-            Kind::BaseUrl => "saving the base URL".to_owned(),
-            Kind::Delete => "deleting the bot token".to_owned(),
-            Kind::Test | Kind::Record => String::new(),
-        });
         let work = Work::Change {
             change,
             expected_revision: revision,
         };
-        self.send(kind, busy, work, id)
+        self.send(kind, kind.busy(), work, id)
     }
 
     fn on_browse_key(&mut self, key: &KeyEvent, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
@@ -141,6 +139,7 @@ impl TelegramScreen {
             }
             Action::EditChat => {
                 self.mode = Mode::Chat(Dialog::new(TextEntry {
+                    kind: TextKind::Chat,
                     input: Input::new(status.chat_id.clone().unwrap_or_default()),
                     opened_at_revision: revision,
                 }));
@@ -148,6 +147,7 @@ impl TelegramScreen {
             }
             Action::EditBaseUrl => {
                 self.mode = Mode::BaseUrl(Dialog::new(TextEntry {
+                    kind: TextKind::BaseUrl,
                     input: Input::new(state.base_url.clone().unwrap_or_default()),
                     opened_at_revision: revision,
                 }));
@@ -186,160 +186,30 @@ impl TelegramScreen {
             }
         }
     }
-
-    fn on_dialog_key(
-        &mut self,
-        key: &KeyEvent,
-        event: &TerminalEvent,
-        ctx: &mut Context<'_>,
-    ) -> DialogStep<Work> {
-        match keys::lookup(keys::DIALOG, key) {
-            Some(DialogAction::Cancel) => {
-                ctx.inform("Cancelled; the bot was not changed.");
-                return DialogStep::Close;
-            }
-            Some(DialogAction::Submit) => return DialogStep::Stay(self.submit(ctx)),
-            None => {}
-        }
-        let edited = match &mut self.mode {
-            Mode::Token(dialog) if !dialog.is_saving() => {
-                let entry = &mut dialog.content;
-                if key.code == KeyCode::Tab && entry.chat.is_some() {
-                    entry.on_chat = !entry.on_chat;
-                    true
-                } else if entry.on_chat {
-                    if refuses_in_chat(key) {
-                        dialog.state = DialogState::Refused(NOT_A_CHAT_KEY.to_owned());
-                        ctx.changed();
-                        return DialogStep::Stay(None);
-                    }
-                    entry
-                        .chat
-                        .as_mut()
-                        .and_then(|chat| chat.handle_event(event))
-                        .is_some()
-                } else {
-                    entry.field.handle_event(event)
-                }
-            }
-            Mode::Chat(dialog) if !dialog.is_saving() && refuses_in_chat(key) => {
-                dialog.state = DialogState::Refused(NOT_A_CHAT_KEY.to_owned());
-                ctx.changed();
-                return DialogStep::Stay(None);
-            }
-            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if !dialog.is_saving() => {
-                dialog.content.input.handle_event(event).is_some()
-            }
-            _ => false,
-        };
-        if edited {
-            match &mut self.mode {
-                Mode::Token(dialog) => dialog.edited(),
-                Mode::Chat(dialog) | Mode::BaseUrl(dialog) => dialog.edited(),
-                _ => {}
-            }
-            ctx.changed();
-        }
-        DialogStep::Stay(None)
-    }
-
-    /// Checks the dialog's content and sends the change.
-    fn submit(&mut self, ctx: &mut Context<'_>) -> Option<Outgoing<Work>> {
-        ctx.changed();
-        let id = ctx.request_id();
-        let (kind, change) = match &mut self.mode {
-            Mode::Token(dialog) if !dialog.is_saving() => {
-                let token = match ApiKey::parse(dialog.content.field.expose()) {
-                    Ok(token) => token,
-                    Err(refusal) => {
-                        dialog.state = DialogState::Refused(refusal.to_string());
-                        return None;
-                    }
-                };
-                let chat = match &dialog.content.chat {
-                    None => None,
-                    Some(input) => match ChatId::parse(input.value()) {
-                        Ok(chat) => Some(chat),
-                        Err(refusal) => {
-                            dialog.state = DialogState::Refused(refusal.to_string());
-                            return None;
-                        }
-                    },
-                };
-                let revision = dialog.expected_revision(dialog.content.opened_at_revision);
-                dialog.state = DialogState::Saving(id);
-                (Kind::Token, (Change::Token(token, chat), revision))
-            }
-            Mode::Chat(dialog) if !dialog.is_saving() => {
-                let chat = match ChatId::parse(dialog.content.input.value()) {
-                    Ok(chat) => chat,
-                    Err(refusal) => {
-                        dialog.state = DialogState::Refused(refusal.to_string());
-                        return None;
-                    }
-                };
-                let revision = dialog.expected_revision(dialog.content.opened_at_revision);
-                dialog.state = DialogState::Saving(id);
-                (Kind::Chat, (Change::Chat(chat), revision))
-            }
-            Mode::BaseUrl(dialog) if !dialog.is_saving() => {
-                let text = dialog.content.input.value().trim();
-                let url = if text.is_empty() {
-                    None
-                } else {
-                    match BaseUrl::parse(text) {
-                        Ok(url) => Some(url),
-                        Err(refusal) => {
-                            dialog.state = DialogState::Refused(refusal.to_string());
-                            return None;
-                        }
-                    }
-                };
-                let revision = dialog.expected_revision(dialog.content.opened_at_revision);
-                dialog.state = DialogState::Saving(id);
-                (Kind::BaseUrl, (Change::BaseUrl(url), revision))
-            }
-            _ => return None,
-        };
-        let (change, revision) = change;
-        let busy = Busy::Queued(
-            match kind {
-                Kind::Token => "saving the bot token",
-                Kind::Chat => "saving the chat",
-                _ => "saving the base URL",
-            }
-            .to_owned(),
-        );
-        let work = Work::Change {
-            change,
-            expected_revision: revision,
-        };
-        Some(self.send(kind, busy, work, id))
-    }
 }
 
-/// The chat field shows what is typed in clear: what cannot be in a chat
-/// id (a token's `:`, above all) is never put there, so that a token
-/// pasted or typed into the wrong field is not drawn on the screen.
-const NOT_A_CHAT_KEY: &str =
-    "A chat id has only digits, a leading - or @, letters and _; that key was not taken.";
-const NOT_A_CHAT_PASTE: &str =
-    "Not a chat id (the token goes in the masked field): nothing pasted.";
-
-/// Whether `c` can be part of a chat id.
-fn chat_character(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '@' | '_')
+/// What the status line says when a dialog of the tab is cancelled.
+fn cancelled<T>(_: &T) -> Option<String> {
+    Some("Cancelled; the bot was not changed.".to_owned())
 }
 
-/// Whether a typed key would put into the chat field what no chat id has.
-fn refuses_in_chat(key: &KeyEvent) -> bool {
-    matches!(key.code, KeyCode::Char(c) if !chat_character(c))
-}
-
-/// Whether pasted text can be (part of) a chat id: its characters, and at
-/// most the longest one's length (`@` and 32).
-fn may_be_chat_text(text: &str) -> bool {
-    text.chars().count() <= 33 && text.chars().all(chat_character)
+/// A dialog's change, sent as request `id` and remembered as such; the
+/// dialog waits for its answer.
+fn send_change<T>(
+    sent: &mut BTreeMap<RequestId, Kind>,
+    dialog: &mut Dialog<T>,
+    opened_at_revision: i64,
+    change: Change,
+    id: RequestId,
+) -> (Busy, Work) {
+    let kind = Kind::of(&change);
+    sent.insert(id, kind);
+    let expected_revision = dialog.sending(id, opened_at_revision);
+    let work = Work::Change {
+        change,
+        expected_revision,
+    };
+    (kind.busy(), work)
 }
 
 impl View for TelegramScreen {
@@ -367,35 +237,9 @@ impl View for TelegramScreen {
 
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool {
         match &mut self.mode {
-            Mode::Token(dialog) if !dialog.is_saving() => {
-                let entry = &mut dialog.content;
-                if entry.on_chat {
-                    if !may_be_chat_text(text.trim()) {
-                        dialog.state = DialogState::Refused(NOT_A_CHAT_PASTE.to_owned());
-                    } else if let Some(chat) = &mut entry.chat {
-                        type_into(chat, text.trim());
-                        dialog.edited();
-                    }
-                } else if entry.field.insert(text) {
-                    dialog.edited();
-                } else {
-                    dialog.state = DialogState::Refused(KeyRefusal::TooLong.to_string());
-                }
-                ctx.changed();
-                true
-            }
-            Mode::Chat(dialog) if !dialog.is_saving() && !may_be_chat_text(text.trim()) => {
-                dialog.state = DialogState::Refused(NOT_A_CHAT_PASTE.to_owned());
-                ctx.changed();
-                true
-            }
-            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if !dialog.is_saving() => {
-                type_into(&mut dialog.content.input, text.trim());
-                dialog.edited();
-                ctx.changed();
-                true
-            }
-            _ => false,
+            Mode::Token(dialog) => paste_into(dialog, text, ctx),
+            Mode::Chat(dialog) | Mode::BaseUrl(dialog) => paste_into(dialog, text, ctx),
+            Mode::Browse | Mode::ConfirmDelete => false,
         }
     }
 
@@ -418,29 +262,35 @@ impl Screen for TelegramScreen {
             Mode::Browse => self.on_browse_key(key, ctx),
             Mode::ConfirmDelete => {
                 let revision = Self::state(ctx.data).map_or(0, |state| state.revision);
-                match keys::lookup(CONFIRM_DELETE, key)? {
-                    ConfirmAction::Yes => {
+                let yes =
+                    on_confirm_key(CONFIRM_DELETE, key, ctx, || "Kept the bot token.".into())?;
+                self.mode = Mode::Browse;
+                yes.then(|| self.change(Kind::Delete, Change::DeleteToken, revision, ctx))
+            }
+            Mode::Token(_) | Mode::Chat(_) | Mode::BaseUrl(_) => {
+                let sent = &mut self.sent;
+                let step = match &mut self.mode {
+                    Mode::Token(dialog) => {
+                        on_dialog_key(dialog, key, event, ctx, cancelled, |d, c, id| {
+                            send_change(sent, d, d.content.opened_at_revision, c, id)
+                        })
+                    }
+                    Mode::Chat(dialog) | Mode::BaseUrl(dialog) => {
+                        on_dialog_key(dialog, key, event, ctx, cancelled, |d, c, id| {
+                            send_change(sent, d, d.content.opened_at_revision, c, id)
+                        })
+                    }
+                    _ => DialogStep::Stay(None),
+                };
+                match step {
+                    DialogStep::Stay(outgoing) => outgoing,
+                    DialogStep::Close => {
                         self.mode = Mode::Browse;
                         ctx.changed();
-                        Some(self.change(Kind::Delete, Change::DeleteToken, revision, ctx))
-                    }
-                    ConfirmAction::No => {
-                        self.mode = Mode::Browse;
-                        ctx.inform("Kept the bot token.");
                         None
                     }
                 }
             }
-            Mode::Token(dialog) if dialog.is_saving() => None,
-            Mode::Chat(dialog) | Mode::BaseUrl(dialog) if dialog.is_saving() => None,
-            _ => match self.on_dialog_key(key, event, ctx) {
-                DialogStep::Stay(outgoing) => outgoing,
-                DialogStep::Close => {
-                    self.mode = Mode::Browse;
-                    ctx.changed();
-                    None
-                }
-            },
         }
     }
 
