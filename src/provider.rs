@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
+
 use crate::sanitize::printable;
 
 /// One of the five providers whose API keys llm-settings keeps.
@@ -193,6 +195,20 @@ impl FromStr for Provider {
             .into_iter()
             .find(|provider| provider.id() == text)
             .ok_or_else(|| InvalidProvider(text.to_owned()))
+    }
+}
+
+/// As its id: `"anthropic"`; an id that is none of the five is refused.
+impl Serialize for Provider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        id.parse().map_err(serde::de::Error::custom)
     }
 }
 

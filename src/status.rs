@@ -1,4 +1,4 @@
-//! What front ends show of a provider: its status (the JSON shape of PRODUCT.md) and the details around it.
+//! What front ends show of a provider: its status (the JSON shape of the README's `providers list --json`) and the details around it.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -56,19 +56,6 @@ impl crate::revision::Revisioned for ProviderState {
     }
     fn subject(&self) -> String {
         self.status.provider.display_name().to_owned()
-    }
-}
-
-impl Serialize for Provider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.id())
-    }
-}
-
-impl<'de> Deserialize<'de> for Provider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let id = String::deserialize(deserializer)?;
-        id.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -83,7 +83,7 @@ fn debug_never_shows_a_key() {
     assert_hidden("the key read back", format!("{read:?}"));
     let target = settings.test_target(Provider::Anthropic).unwrap();
     assert_hidden("TestTarget", format!("{target:?}"));
-    let environment = llm_settings::exec::environment(&mut settings, &[]).unwrap();
+    let environment = llm_settings::cli::exec::environment(&mut settings, &[]).unwrap();
     assert_hidden("exec's Environment", format!("{environment:?}"));
     assert_hidden("ProviderState", format!("{:?}", settings.states().unwrap()));
 }

@@ -248,3 +248,32 @@ fn watch_ends_when_nobody_reads_it_and_fails_at_once_without_a_database() {
     assert_eq!(run.code(), 1);
     assert!(run.stderr().starts_with("error: "), "{}", run.stderr());
 }
+
+#[test]
+fn history_and_watch_need_no_master_key() {
+    on_each_backend("history_and_watch_need_no_master_key", |db| {
+        // An admin's host holds the master key and sets a key.
+        let admin = Sandbox::new(&db.url);
+        admin.set_key("openai", "sk-proj-ABCDEFGHIJKLMNOPQRSTUV-9876");
+        // A host that only follows changes: no key file, no key variable.
+        let follower = Sandbox::new(&db.url);
+        assert!(!follower.default_key_file().exists());
+        let decrypting = follower.run(&["providers", "list"], b"");
+        assert_eq!(decrypting.code(), 1, "{}", decrypting.stderr());
+
+        let history = follower.run(&["history", "--json"], b"").json();
+        assert_eq!(history[0]["subject"], "openai");
+        assert_eq!(history[0]["new"], "sk-...9876");
+
+        let watch = Watch::start(&follower);
+        admin
+            .run(&["risk", "set", "max_open_positions=7"], b"")
+            .json();
+        let (_, change) = watch.next(Duration::from_secs(10));
+        assert_eq!(change["subject"], "max_open_positions");
+        assert_eq!(change["new"], "7");
+        drop(watch);
+        // Following made no master key either.
+        assert!(!follower.default_key_file().exists());
+    });
+}

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::provider::Provider;
 use crate::sanitize::printable;
 
-/// A failed command: one line for stderr, and the exit status of PRODUCT.md.
+/// A failed command: one line for stderr, and the exit status the README gives (2 for bad input, 1 for any other failure).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]

@@ -4,6 +4,7 @@ use super::output::{print_json, print_line};
 use super::{CliError, Session};
 use crate::group::Group;
 use crate::history::HistoryFilter;
+use crate::settings::Trail;
 
 /// Prints the newest `limit` changes (of `group` alone, when given).
 pub fn run(
@@ -17,7 +18,8 @@ pub fn run(
         limit: usize::try_from(limit).unwrap_or(usize::MAX),
         ..HistoryFilter::default()
     };
-    let entries = session.settings()?.history(&filter)?;
+    // The trail alone: no master key is needed, or looked for.
+    let entries = Trail::open(&session.options)?.history(&filter)?;
     if json {
         print_json(&entries);
     } else if entries.is_empty() {

@@ -6,8 +6,8 @@ use secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::CliError;
+use super::prompt::{self, PromptOutcome};
 use crate::api_key::KeyRefusal;
-use crate::prompt::{self, PromptOutcome};
 
 /// Reads a secret: all of stdin when it is piped, else `prompt` on the
 /// terminal, without echo.

@@ -4,12 +4,17 @@ use std::path::Path;
 
 use super::{CliError, Session};
 use crate::secret::SecretSlot;
+use crate::store::ResealMode;
 
 /// Re-encrypts every stored secret under the master key in `new_key_file`.
-pub fn rotate(session: &mut Session, new_key_file: &Path, dry_run: bool) -> Result<(), CliError> {
+pub fn rotate(
+    session: &mut Session,
+    new_key_file: &Path,
+    mode: ResealMode,
+) -> Result<(), CliError> {
     let new_key = crate::secret::load_key_file(new_key_file)?;
     let settings = session.settings()?;
-    let rotation = settings.rotate_master_key(new_key, dry_run)?;
+    let rotation = settings.rotate_master_key(new_key, mode)?;
     let providers: Vec<&str> = rotation
         .slots
         .iter()
@@ -30,7 +35,7 @@ pub fn rotate(session: &mut Session, new_key_file: &Path, dry_run: bool) -> Resu
     } else {
         parts.join(" and ")
     };
-    if rotation.dry_run {
+    if rotation.mode == ResealMode::DryRun {
         println!(
             "Would re-encrypt {which} from master key {} to {}; nothing was changed.",
             rotation.old_key, rotation.new_key

@@ -4,12 +4,13 @@ mod args;
 mod check;
 mod docs;
 mod error;
-mod exec;
+pub mod exec;
 mod fields;
 mod history;
 mod input;
 mod master_key;
 mod output;
+mod prompt;
 mod providers;
 mod session;
 mod tasks;
@@ -31,6 +32,7 @@ pub use telegram::TelegramCommand;
 use crate::group::Group;
 use crate::provider::Provider;
 use crate::settings::OpenOptions;
+use crate::store::ResealMode;
 use crate::task::Task;
 
 /// Manage the settings of an LLM-driven system: its providers' API keys,
@@ -200,7 +202,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::RotateKey {
             new_key_file,
             dry_run,
-        }) => master_key::rotate(session, &new_key_file, dry_run),
+        }) => {
+            let mode = if dry_run {
+                ResealMode::DryRun
+            } else {
+                ResealMode::Commit
+            };
+            master_key::rotate(session, &new_key_file, mode)
+        }
         None => Ok(crate::console::run(&session.options)?),
     };
     // A failed command wrote nothing; a command that wrote and then failed

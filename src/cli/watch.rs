@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::CliError;
 use crate::history::HistoryEntry;
 use crate::sanitize::one_line;
-use crate::settings::{OpenOptions, Settings};
+use crate::settings::{OpenOptions, Trail};
 
 /// How often the trail's newest entries are asked for: a change is printed
 /// at most this long after its commit (plus the query), well within the
@@ -20,7 +20,8 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 pub fn run(options: &OpenOptions, json: bool) -> Result<(), CliError> {
     // A database that cannot be opened at the start is a mistake to show
     // at once (exit 1), not an outage to wait out.
-    let mut first = Settings::open(options)?;
+    // The trail alone: a host that only follows changes holds no master key.
+    let mut first = Trail::open(options)?;
     let mut seen = first.change_marker()?;
     let mut settings = Some(first);
     // On stderr, so that stdout holds only changes: a script can start
@@ -31,7 +32,7 @@ pub fn run(options: &OpenOptions, json: bool) -> Result<(), CliError> {
         thread::sleep(POLL_INTERVAL);
         let read = match settings.take() {
             Some(settings) => Ok(settings),
-            None => Settings::open(options),
+            None => Trail::open(options),
         }
         .and_then(|mut open| {
             let changes = open.changes_since(seen)?;

@@ -55,7 +55,7 @@ pub fn run(options: &OpenOptions) -> Result<(), ConsoleError> {
 
     let mut terminal = terminal::enter().map_err(ConsoleError::Terminal)?;
     let mut worker = None;
-    let result = start_and_loop(&mut app, &mut terminal, settings, options, &mut worker);
+    let result = start_and_loop(&mut app, &mut terminal, settings, &mut worker);
     terminal::restore();
     if let Some(worker) = worker {
         finish(&worker);
@@ -86,7 +86,6 @@ fn start_and_loop(
     app: &mut App,
     terminal: &mut terminal::ConsoleTerminal,
     settings: Settings,
-    options: &OpenOptions,
     worker: &mut Option<thread::JoinHandle<()>>,
 ) -> Result<(), ConsoleError> {
     terminal
@@ -97,14 +96,8 @@ fn start_and_loop(
     let (events, inbox) = mpsc::channel::<Event>();
     let (commands, worker_inbox) = mpsc::channel();
     *worker = Some(
-        worker::spawn(
-            settings,
-            options.clone(),
-            worker_inbox,
-            events.clone(),
-            Event::worker,
-        )
-        .map_err(ConsoleError::Terminal)?,
+        worker::spawn(settings, worker_inbox, events.clone(), Event::worker)
+            .map_err(ConsoleError::Terminal)?,
     );
     // Terminal input is read on a thread of its own so that the loop below
     // waits on one channel for keys and the worker's answers alike.

@@ -11,17 +11,17 @@ use crate::error::Error;
 use crate::field_groups;
 use crate::history::HistoryEntry;
 use crate::sanitize::one_line;
-use crate::settings::{OpenOptions, Settings};
+use crate::settings::Settings;
 use crate::telegram::Announcement;
 
 /// How often the console checks for other admins' changes.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-/// Starts the worker on `settings`. `reopen` is used to connect again after
-/// the database went away. Answers go to `answer` wrapped by `wrap`.
+/// Starts the worker on `settings`; after the database went away it
+/// connects the store again (the master key stays loaded). Answers go to
+/// `answer` wrapped by `wrap`.
 pub fn spawn<M: Send + 'static>(
     settings: Settings,
-    reopen: OpenOptions,
     requests: Receiver<Request>,
     answer: Sender<M>,
     wrap: fn(WorkerEvent) -> M,
@@ -30,8 +30,8 @@ pub fn spawn<M: Send + 'static>(
         .name("llm-settings-worker".into())
         .spawn(move || {
             let mut worker = Worker {
-                settings: Some(settings),
-                reopen,
+                settings,
+                connected: true,
                 seen: None,
                 poll_failed: false,
             };
@@ -140,9 +140,10 @@ pub fn read_every_group(settings: &mut Settings) -> Result<Refreshed, Error> {
 }
 
 struct Worker {
-    /// `None` after a database failure: the next request connects again.
-    settings: Option<Settings>,
-    reopen: OpenOptions,
+    settings: Settings,
+    /// False after a database failure: the next request connects the
+    /// store again.
+    connected: bool,
     /// The newest change this session has seen (see `Settings::change_marker`).
     seen: Option<i64>,
     /// The last poll failed: the failure was reported once, and the next
@@ -154,22 +155,23 @@ impl Worker {
     /// The announcement of what the last request wrote, if the bot makes
     /// one; or why it cannot be made.
     fn take_announcement(&mut self) -> Option<Result<Announcement, String>> {
-        match self.settings.as_mut()?.take_announcement() {
+        match self.settings.take_announcement() {
             Ok(announcement) => announcement.map(Ok),
             Err(error) => Some(Err(one_line(&error.to_string()))),
         }
     }
 
     fn marker(&mut self) -> Option<i64> {
-        self.settings.as_mut()?.change_marker().ok()
+        self.settings.change_marker().ok()
     }
 
+    /// The settings, their store connected again first if it failed.
     fn settings(&mut self) -> Result<&mut Settings, Error> {
-        let settings = match self.settings.take() {
-            Some(settings) => settings,
-            None => Settings::open(&self.reopen)?,
-        };
-        Ok(self.settings.insert(settings))
+        if !self.connected {
+            self.settings.reconnect()?;
+            self.connected = true;
+        }
+        Ok(&mut self.settings)
     }
 
     /// Performs one request's work on the connection, by group.
@@ -181,7 +183,7 @@ impl Worker {
         let performed = request::perform(settings, work);
         if let Performed::Done(Err(Error::Store(_))) = &performed {
             // The connection may be broken; connect again next time.
-            self.settings = None;
+            self.connected = false;
         }
         performed
     }
@@ -206,7 +208,7 @@ impl Worker {
     fn read_all(&mut self) -> Refreshed {
         let read = self.settings().and_then(read_every_group);
         read.unwrap_or_else(|_| {
-            self.settings = None;
+            self.connected = false;
             Refreshed::default()
         })
     }
@@ -224,7 +226,7 @@ impl Worker {
                 event
             }
             Err(error) => {
-                self.settings = None;
+                self.connected = false;
                 if std::mem::replace(&mut self.poll_failed, true) {
                     return None;
                 }

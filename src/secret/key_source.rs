@@ -16,7 +16,7 @@ pub const MASTER_KEY_VAR: &str = "LLM_SETTINGS_MASTER_KEY";
 /// The environment variable naming a key file.
 pub const KEY_FILE_VAR: &str = "LLM_SETTINGS_KEY_FILE";
 
-/// The first source of the master key that is present, in PRODUCT order.
+/// The first source of the master key that is present, in the order the README gives.
 pub enum KeySource {
     /// `--key-file PATH`.
     Flag(PathBuf),

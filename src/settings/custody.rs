@@ -14,7 +14,9 @@ use crate::secret::{
     load_master_key_reporting_mode,
 };
 use crate::status::ProviderState;
-use crate::store::{Change, ConfigRow, DatabaseLocation, ResealError, SealedValue, Store};
+use crate::store::{
+    Change, ConfigRow, DatabaseLocation, ResealError, ResealMode, SealedValue, Store,
+};
 
 /// What a master key rotation did (or, in a dry run, would do).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +25,8 @@ pub struct Rotation {
     pub slots: Vec<SecretSlot>,
     pub old_key: KeyId,
     pub new_key: KeyId,
-    pub dry_run: bool,
+    /// Whether it was kept, or only checked.
+    pub mode: ResealMode,
 }
 
 impl Settings {
@@ -88,12 +91,12 @@ impl Settings {
     /// transaction. Each value is opened with the current master key, sealed
     /// with the new one, and opened again before anything is written; a
     /// value that does not open stops the rotation and changes nothing. One
-    /// audit entry records it. With `dry_run`, everything is checked and
-    /// nothing is written. Afterwards this handle uses the new key.
+    /// audit entry records it. A dry run checks everything and writes
+    /// nothing. Afterwards (not after a dry run) this handle uses the new key.
     pub fn rotate_master_key(
         &mut self,
         new_key: MasterKey,
-        dry_run: bool,
+        mode: ResealMode,
     ) -> Result<Rotation, Error> {
         let old_id = self.master_key.id();
         if new_key.id() == old_id {
@@ -113,7 +116,7 @@ impl Settings {
             old: Some(&old_text),
             new: Some(&new_text),
         };
-        let resealed = store.reseal_all(actor.as_str(), &change, dry_run, |slot, bytes| {
+        let resealed = store.reseal_all(actor.as_str(), &change, mode, |slot, bytes| {
             let stopped = |source| Error::RotationStopped { slot, source };
             let value = secret::open(master_key, slot, bytes).map_err(stopped)?;
             let sealed = secret::seal(&new_key, slot, &value);
@@ -127,18 +130,16 @@ impl Settings {
             Ok(slots) => slots,
             Err(ResealError::Value(error)) => return Err(error),
             Err(ResealError::Database(error)) => return Err(error.into()),
-            // reseal_all turns its dry run's rollback into Ok.
-            Err(ResealError::DryRun(slots)) => slots,
         };
         let new_id = new_key.id();
-        if !dry_run {
+        if mode == ResealMode::Commit {
             self.master_key = new_key;
         }
         Ok(Rotation {
             slots,
             old_key: old_id,
             new_key: new_id,
-            dry_run,
+            mode,
         })
     }
 }

@@ -12,6 +12,7 @@ mod history;
 mod providers;
 mod tasks;
 mod telegram;
+mod trail;
 
 use std::path::PathBuf;
 
@@ -21,9 +22,11 @@ use crate::secret::{KeyId, KeyOrigin, MasterKey};
 use crate::store::{AuditRow, DatabaseLocation, Store};
 
 pub use crate::revision::SaveOutcome;
+pub use crate::store::ResealMode;
 pub use custody::Rotation;
 pub use fields::FieldAction;
 pub use tasks::{TaskChange, TaskRuntime};
+pub use trail::Trail;
 
 /// Where to find the database and the master key, and who is acting.
 /// Every field left `None` falls back to the environment and the defaults.
@@ -80,6 +83,13 @@ impl Settings {
     /// Who is recorded with changes made through this handle.
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// Connects to the database again, after its connection failed; the
+    /// master key stays as it was loaded and checked.
+    pub fn reconnect(&mut self) -> Result<(), Error> {
+        self.store = Store::open(self.store.location())?;
+        Ok(())
     }
 
     /// The id of the newest audit entry: it grows with every change anyone

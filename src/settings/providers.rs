@@ -12,7 +12,7 @@ use crate::revision::SaveOutcome;
 use crate::sanitize::printable;
 use crate::secret;
 use crate::status::{ProviderState, ProviderStatus};
-use crate::store::{ActiveChange, ConfigRow};
+use crate::store::{ActiveChange, ConfigRow, KeySave};
 
 impl Settings {
     /// The five statuses, in display order.
@@ -113,8 +113,10 @@ impl Settings {
             self.actor.as_str(),
         )?;
         Ok(match outcome {
-            Ok(row) => SaveOutcome::Saved(self.state_of(provider, Some(&row))),
-            Err(current) => SaveOutcome::Conflict(self.state_of(provider, current.as_ref())),
+            KeySave::Saved(row) => SaveOutcome::Saved(self.state_of(provider, Some(&row))),
+            KeySave::Stale(current) => {
+                SaveOutcome::Conflict(self.state_of(provider, current.as_ref()))
+            }
         })
     }
 

@@ -114,8 +114,8 @@ use connection::DbConnection;
 pub use connection::SQLITE_BUSY_TIMEOUT_MS;
 pub use fields::{FieldRow, FieldWrite};
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
-pub use providers::{ActiveChange, ConfigRow};
-pub use secrets::{ResealError, SealedValue};
+pub use providers::{ActiveChange, ConfigRow, KeySave};
+pub use secrets::{ResealError, ResealMode, SealedValue};
 pub use tasks::{TaskOutcome, TaskRow, TaskRows, TaskWrite};
 pub use telegram::{TelegramOutcome, TelegramRow, TelegramWrite};
 

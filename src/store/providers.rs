@@ -60,6 +60,16 @@ impl<'a> NewConfigRow<'a> {
     }
 }
 
+/// What a save that checks the revision did.
+#[derive(Debug)]
+pub enum KeySave {
+    /// Written: the row as it is now.
+    Saved(ConfigRow),
+    /// The revision was another: nothing was written; the row as it is
+    /// (`None`: there is none).
+    Stale(Option<ConfigRow>),
+}
+
 /// What an activate or deactivate did.
 #[derive(Debug)]
 pub enum ActiveChange {
@@ -152,12 +162,12 @@ for_each_backend! {
         sealed: &[u8],
         hint: &str,
         actor: &str,
-    ) -> QueryResult<Result<ConfigRow, Option<ConfigRow>>> {
+    ) -> QueryResult<KeySave> {
         let current = row(conn, provider)?;
         if current.as_ref().map_or(0, |row| row.revision) != expected {
-            return Ok(Err(current));
+            return Ok(KeySave::Stale(current));
         }
-        upsert_key(conn, provider, sealed, hint, actor).map(Ok)
+        upsert_key(conn, provider, sealed, hint, actor).map(KeySave::Saved)
     }
 
     /// Removes the provider's key and deactivates it; `None` when no key was stored.
@@ -304,7 +314,7 @@ impl Store {
         sealed: &[u8],
         hint: &str,
         actor: &str,
-    ) -> Result<Result<ConfigRow, Option<ConfigRow>>, StoreError> {
+    ) -> Result<KeySave, StoreError> {
         Ok(in_write_transaction!(self, |conn, q| {
             q::upsert_key_at_revision(conn, provider, expected, sealed, hint, actor)
         })?)

@@ -67,20 +67,33 @@ for_each_backend! {
     }
 }
 
+/// Whether [`Store::reseal_all`] keeps what it did, or only checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResealMode {
+    /// Commit the new values.
+    Commit,
+    /// Reseal every value, then roll back: a check that changes nothing.
+    DryRun,
+}
+
 /// Why [`Store::reseal_all`] changed nothing.
 #[derive(Debug)]
 pub enum ResealError<E> {
     Database(StoreError),
     /// `reseal` refused a value.
     Value(E),
-    /// Not an error: a dry run rolls back with what it would have done.
-    #[doc(hidden)]
+}
+
+/// Why the resealing transaction ended without its commit: a failure, or
+/// the end of a dry run with what it would have done.
+enum Unwound<E> {
+    Failed(ResealError<E>),
     DryRun(Vec<SecretSlot>),
 }
 
-impl<E> From<diesel::result::Error> for ResealError<E> {
+impl<E> From<diesel::result::Error> for Unwound<E> {
     fn from(error: diesel::result::Error) -> Self {
-        ResealError::Database(error.into())
+        Unwound::Failed(ResealError::Database(error.into()))
     }
 }
 
@@ -124,32 +137,33 @@ impl Store {
     /// Replaces every sealed value in one write transaction: `reseal` gets
     /// each slot and its stored bytes and returns the new bytes, or an
     /// error that rolls everything back. `change` is appended to the audit
-    /// trail in the same transaction. With `dry_run`, `reseal` runs on
+    /// trail in the same transaction. In a dry run, `reseal` runs on
     /// every value and the transaction is rolled back. Returns the slots
-    /// whose values were resealed.
+    /// whose values were (or, in a dry run, would be) resealed.
     pub fn reseal_all<E>(
         &mut self,
         actor: &str,
         change: &Change<'_>,
-        dry_run: bool,
+        mode: ResealMode,
         mut reseal: impl FnMut(SecretSlot, &[u8]) -> Result<Vec<u8>, E>,
     ) -> Result<Vec<SecretSlot>, ResealError<E>> {
         let result = in_write_transaction!(self, |conn, q| {
             let mut done = Vec::new();
             for value in q::all(conn)? {
-                let new = reseal(value.slot, &value.bytes).map_err(ResealError::Value)?;
+                let new = reseal(value.slot, &value.bytes)
+                    .map_err(|error| Unwound::Failed(ResealError::Value(error)))?;
                 q::replace(conn, value.slot, &new, actor)?;
                 done.push(value.slot);
             }
             q::audit::append(conn, actor, now(), change)?;
-            if dry_run {
-                return Err(ResealError::DryRun(done));
+            match mode {
+                ResealMode::Commit => Ok(done),
+                ResealMode::DryRun => Err(Unwound::DryRun(done)),
             }
-            Ok(done)
         });
         match result {
-            Err(ResealError::DryRun(done)) => Ok(done),
-            other => other,
+            Ok(done) | Err(Unwound::DryRun(done)) => Ok(done),
+            Err(Unwound::Failed(error)) => Err(error),
         }
     }
 }

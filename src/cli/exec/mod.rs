@@ -1,9 +1,12 @@
 //! `exec`: replaces this process with a command whose environment holds the keys it needs.
 
+pub mod environment;
+
 use secrecy::ExposeSecret;
 
+pub use environment::{ExportedValue, environment, task_environment};
+
 use super::{CliError, Session};
-use crate::exec::ExportedValue;
 use crate::provider::Provider;
 use crate::task::Task;
 
@@ -20,8 +23,8 @@ pub fn run(
     // Its own handle, closed before the command replaces this process.
     let mut settings = crate::settings::Settings::open(&session.options)?;
     let environment = match task {
-        Some(task) => crate::exec::task_environment(&mut settings, task)?,
-        None => crate::exec::environment(&mut settings, only)?,
+        Some(task) => task_environment(&mut settings, task)?,
+        None => environment(&mut settings, only)?,
     };
     drop(settings);
     let Some((program, args)) = command.split_first() else {
