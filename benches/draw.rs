@@ -25,7 +25,7 @@ fn providers() -> Vec<ProviderState> {
                 provider,
                 is_configured: i % 2 == 0,
                 is_active: i % 2 == 0,
-                key_hint: (i % 2 == 0).then(|| "sk-...cdef".to_owned()),
+                key_hint: (i % 2 == 0).then(|| "sk-...cdef".into()),
             },
             base_url: None,
             changed_at: Some(at),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::provider::Provider;
-use crate::sanitize::one_line;
+use crate::sanitize::{Printable, one_line};
 
 /// The limit on the whole request, connection and answer included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -54,7 +54,7 @@ pub struct TestResult {
     pub http_status: Option<u16>,
     pub latency_ms: u64,
     /// One printable line; it never holds the key.
-    pub detail: String,
+    pub detail: Printable,
 }
 
 /// The headers that carry `key`, as the provider expects them. The key
@@ -88,7 +88,7 @@ pub fn test_connection(
         && provider == Provider::OpenRouter
         && let Some(credit) = openrouter_credit(body)
     {
-        result.detail.push_str(&format!("; credit left: {credit}"));
+        result.detail = format!("{}; credit left: {credit}", result.detail).into();
     }
     result
 }
@@ -119,7 +119,7 @@ pub fn list_models(
     let Some(models) = model_ids(provider, body) else {
         return Err(TestResult {
             outcome: TestOutcome::Unexpected,
-            detail: format!("{}: the answer is not a list of models", result.detail),
+            detail: format!("{}: the answer is not a list of models", result.detail).into(),
             ..result
         });
     };
@@ -206,7 +206,7 @@ fn result_of(
             outcome: TestOutcome::Unreachable,
             http_status: None,
             latency_ms,
-            detail: scrub(&describe_transport_error(error)),
+            detail: scrub(&describe_transport_error(error)).into(),
         },
         Ok((status, body)) => {
             let status = *status;
@@ -227,7 +227,7 @@ fn result_of(
                 outcome,
                 http_status: Some(status),
                 latency_ms,
-                detail: scrub(&detail),
+                detail: scrub(&detail).into(),
             }
         }
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::audit_action::AuditAction;
 use crate::group::Group;
 use crate::provider::Provider;
-use crate::sanitize::printable;
+use crate::sanitize::Printable;
 use crate::store::AuditRow;
 
 /// Which part of the history to read: newest first, at most `limit`
@@ -40,13 +40,13 @@ pub struct HistoryEntry {
     pub id: i64,
     #[serde(serialize_with = "utc")]
     pub at: NaiveDateTime,
-    pub actor: String,
+    pub actor: Printable,
     /// The group's id; a row written around llm-settings may hold another.
-    pub group: String,
-    pub action: String,
-    pub subject: Option<String>,
-    pub old: Option<String>,
-    pub new: Option<String>,
+    pub group: Printable,
+    pub action: Printable,
+    pub subject: Option<Printable>,
+    pub old: Option<Printable>,
+    pub new: Option<Printable>,
 }
 
 fn utc<S: serde::Serializer>(at: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
@@ -57,13 +57,13 @@ impl From<AuditRow> for HistoryEntry {
     /// Text read from the database is untrusted: it is made printable here,
     /// once, for every front end.
     fn from(row: AuditRow) -> Self {
-        let clean = |text: Option<String>| text.as_deref().map(printable);
+        let clean = |text: Option<String>| text.map(Printable::from);
         HistoryEntry {
             id: row.id,
             at: row.at,
-            actor: printable(&row.actor),
-            group: printable(&row.group_name),
-            action: printable(&row.action),
+            actor: row.actor.into(),
+            group: row.group_name.into(),
+            action: row.action.into(),
             subject: clean(row.subject),
             old: clean(row.old_value),
             new: clean(row.new_value),
@@ -231,9 +231,9 @@ mod tests {
             actor: "alice from 203.0.113.7".into(),
             group: group.into(),
             action: action.into(),
-            subject: subject.map(str::to_owned),
-            old: old.map(str::to_owned),
-            new: new.map(str::to_owned),
+            subject: subject.map(Into::into),
+            old: old.map(Into::into),
+            new: new.map(Into::into),
         }
     }
 

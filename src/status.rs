@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::provider::Provider;
+use crate::sanitize::Printable;
 use crate::secret::OpenError;
 
 /// A provider's status, exactly as `--json` prints it:
@@ -13,7 +14,7 @@ pub struct ProviderStatus {
     pub provider: Provider,
     pub is_configured: bool,
     pub is_active: bool,
-    pub key_hint: Option<String>,
+    pub key_hint: Option<Printable>,
 }
 
 impl ProviderStatus {
@@ -32,10 +33,10 @@ impl ProviderStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderState {
     pub status: ProviderStatus,
-    pub base_url: Option<String>,
+    pub base_url: Option<Printable>,
     /// When the row last changed, UTC; `None` for a provider never touched.
     pub changed_at: Option<NaiveDateTime>,
-    pub changed_by: Option<String>,
+    pub changed_by: Option<Printable>,
     /// Grows with every change of the row; 0 for a provider never touched.
     pub revision: i64,
     /// Why the stored key does not decrypt, when it does not.

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::provider::Provider;
-use crate::sanitize::printable;
+use crate::sanitize::{Printable, printable};
 use crate::status::ProviderStatus;
 
 /// A task of the trading system's pipeline, which runs on one provider's model.
@@ -230,7 +230,7 @@ impl TaskStatus {
 pub struct TaskAssignment {
     pub task: Task,
     pub provider: Option<Provider>,
-    pub model_name: String,
+    pub model_name: Printable,
     pub status: TaskStatus,
 }
 
@@ -240,7 +240,7 @@ pub struct TaskState {
     pub assignment: TaskAssignment,
     /// When it last changed, UTC; `None` for a task never assigned or cleared.
     pub changed_at: Option<chrono::NaiveDateTime>,
-    pub changed_by: Option<String>,
+    pub changed_by: Option<Printable>,
     /// The number of changes of this task so far (0: never assigned). It
     /// keeps growing when the task is cleared and assigned again, so an edit
     /// based on an older state can always be told apart.
@@ -351,7 +351,7 @@ mod tests {
         let unassigned = TaskAssignment {
             task: Task::Vision,
             provider: None,
-            model_name: String::new(),
+            model_name: Printable::default(),
             status: TaskStatus::Unassigned,
         };
         assert_eq!(

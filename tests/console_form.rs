@@ -21,7 +21,7 @@ fn changed(mut values: GroupValues, revision: i64, by: &str) -> GroupValues {
     values.changed_at = NaiveDate::from_ymd_opt(2026, 12, 1)
         .unwrap()
         .and_hms_opt(6, 21, 0);
-    values.changed_by = Some(by.to_owned());
+    values.changed_by = Some(by.into());
     values
 }
 

@@ -32,8 +32,8 @@ fn entry(id: i64) -> HistoryEntry {
         group: "risk".into(),
         action: "set".into(),
         subject: Some("max_drawdown_pct".into()),
-        old: Some(format!("{}", id % 50 + 1)),
-        new: Some(format!("{}", id % 50 + 2)),
+        old: Some(format!("{}", id % 50 + 1).into()),
+        new: Some(format!("{}", id % 50 + 2).into()),
     }
 }
 

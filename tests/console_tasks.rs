@@ -35,7 +35,10 @@ fn task(task: Task, on: Option<(Provider, &str)>, status: TaskStatus, revision: 
         assignment: TaskAssignment {
             task,
             provider: on.map(|(provider, _)| provider),
-            model_name: on.map(|(_, model)| model.to_owned()).unwrap_or_default(),
+            model_name: on
+                .map(|(_, model)| model.to_owned())
+                .unwrap_or_default()
+                .into(),
             status,
         },
         changed_at: (revision > 0).then(|| {
@@ -44,7 +47,7 @@ fn task(task: Task, on: Option<(Provider, &str)>, status: TaskStatus, revision: 
                 .and_hms_opt(14, 5, 0)
                 .unwrap()
         }),
-        changed_by: (revision > 0).then(|| "bob from 198.51.100.4".to_owned()),
+        changed_by: (revision > 0).then(|| "bob from 198.51.100.4".into()),
         revision,
     }
 }

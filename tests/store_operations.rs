@@ -34,7 +34,7 @@ fn status(
         provider,
         is_configured: configured,
         is_active: active,
-        key_hint: hint.map(str::to_owned),
+        key_hint: hint.map(Into::into),
     }
 }
 

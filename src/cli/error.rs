@@ -29,7 +29,7 @@ pub enum CliError {
     /// Input a command refused: one line that names what and why.
     #[error("{0}")]
     Usage(String),
-    #[error("cannot list the models of {}: {} ({})", .0.provider.display_name(), .0.outcome.label(), printable(&.0.detail))]
+    #[error("cannot list the models of {}: {} ({})", .0.provider.display_name(), .0.outcome.label(), .0.detail)]
     ModelsFailed(crate::connection_test::TestResult),
     #[error("cannot run {}: {source}", printable(.command))]
     Exec {

@@ -10,7 +10,6 @@ use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
 use crate::provider::Provider;
-use crate::sanitize::printable;
 use crate::settings::Settings;
 use crate::status::{ProviderState, ProviderStatus};
 
@@ -152,7 +151,7 @@ pub fn run(session: &mut Session, command: ProvidersCommand) -> Result<(), CliEr
                     "{}: {} ({})",
                     provider.display_name(),
                     result.outcome.label(),
-                    printable(&result.detail)
+                    result.detail
                 );
             }
             if result.outcome != TestOutcome::Ok {
@@ -223,23 +222,19 @@ fn print_list(settings: &Settings, states: &[ProviderState]) {
             state.status.provider.display_name().to_owned(),
             yes_no(state.status.is_configured).to_owned(),
             yes_no(state.status.is_active).to_owned(),
-            printable(state.status.key_hint.as_deref().unwrap_or("-")),
+            state.status.key_hint.as_deref().unwrap_or("-").to_owned(),
             state.fingerprint.clone().unwrap_or_else(|| "-".to_owned()),
             state.revision.to_string(),
             state.changed_at.map_or("-".to_owned(), |at| {
                 at.format("%Y-%m-%d %H:%M UTC").to_string()
             }),
-            printable(state.changed_by.as_deref().unwrap_or("-")),
+            state.changed_by.as_deref().unwrap_or("-").to_owned(),
         ]);
     }
     table.print();
     for state in states {
         if let Some(url) = &state.base_url {
-            println!(
-                "{}: base URL {}",
-                state.status.provider.id(),
-                printable(url)
-            );
+            println!("{}: base URL {}", state.status.provider.id(), url);
         }
         if let Some(fault) = &state.fault {
             println!("{}: {fault}; set it again", state.status.provider.id());

@@ -200,14 +200,14 @@ fn print_list(states: &[TaskState]) {
             match (assignment.provider, assignment.model_name.as_str()) {
                 (None, _) => "-".to_owned(),
                 (Some(_), "") => "default".to_owned(),
-                (Some(_), model) => printable(model),
+                (Some(_), model) => model.to_owned(),
             },
             assignment.status.id().to_owned(),
             state.revision.to_string(),
             state.changed_at.map_or("-".to_owned(), |at| {
                 at.format("%Y-%m-%d %H:%M UTC").to_string()
             }),
-            printable(state.changed_by.as_deref().unwrap_or("-")),
+            state.changed_by.as_deref().unwrap_or("-").to_owned(),
         ]);
     }
     table.print();

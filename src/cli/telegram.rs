@@ -9,7 +9,7 @@ use super::{CliError, Session};
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
 use crate::connection_test::TestOutcome;
-use crate::sanitize::printable;
+use crate::sanitize::Printable;
 use crate::telegram::{ChatId, TelegramState, token_looks_right};
 
 #[derive(Debug, Subcommand)]
@@ -128,11 +128,7 @@ pub fn run(session: &mut Session, command: TelegramCommand) -> Result<(), CliErr
             if json {
                 print_json(&result);
             } else {
-                println!(
-                    "Telegram: {} ({})",
-                    result.outcome.label(),
-                    printable(&result.detail)
-                );
+                println!("Telegram: {} ({})", result.outcome.label(), result.detail);
             }
             if result.outcome != TestOutcome::Ok {
                 return Err(CliError::TelegramTestFailed(result.outcome));
@@ -148,7 +144,7 @@ pub fn run(session: &mut Session, command: TelegramCommand) -> Result<(), CliErr
 /// `telegram show` for people.
 fn print_show(state: &TelegramState) {
     let status = &state.status;
-    let or_none = |value: &Option<String>| value.clone().unwrap_or_else(|| "not set".to_owned());
+    let or_none = |value: &Option<Printable>| value.as_deref().unwrap_or("not set").to_owned();
     let on_off = |on: bool| if on { "on" } else { "off" };
     println!("Token:          {}", or_none(&status.token_hint));
     if let Some(fault) = &state.fault {
@@ -159,17 +155,17 @@ fn print_show(state: &TelegramState) {
     println!("Announcements:  {}", on_off(status.notify_changes));
     println!(
         "Base URL:       {}",
-        state
-            .base_url
-            .clone()
-            .unwrap_or_else(|| format!("{} (the default)", crate::telegram::DEFAULT_BASE_URL))
+        state.base_url.as_ref().map_or_else(
+            || format!("{} (the default)", crate::telegram::DEFAULT_BASE_URL),
+            Printable::to_string
+        )
     );
     match &state.last_test {
         Some(test) => println!(
             "Last test:      {} at {}: {}",
             test.outcome.label(),
             test.at.format("%Y-%m-%d %H:%M UTC"),
-            printable(&test.detail)
+            test.detail
         ),
         None => println!("Last test:      never"),
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::field_groups;
 use crate::fields::{FieldGroup, GroupValues};
 use crate::group::Group;
+use crate::sanitize::Printable;
 use crate::status::ProviderState;
 use crate::task::{Task, TaskAssignment, TaskState, TaskStatus};
 use crate::telegram::TelegramState;
@@ -43,7 +44,7 @@ impl Data {
                 assignment: TaskAssignment {
                     task,
                     provider: None,
-                    model_name: String::new(),
+                    model_name: Printable::default(),
                     status: TaskStatus::Unassigned,
                 },
                 changed_at: None,

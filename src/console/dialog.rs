@@ -6,6 +6,7 @@ use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use super::keys::{self, DialogAction};
 use super::request_id::RequestId;
 use crate::revision::Revisioned;
+use crate::sanitize::Printable;
 
 /// Types `text` into a plain text field at its cursor, a character at a
 /// time, as a paste into it does.
@@ -93,7 +94,7 @@ pub struct Conflict {
     pub revision: i64,
     /// What was changed, for the notice: "OpenAI".
     pub subject: String,
-    pub changed_by: Option<String>,
+    pub changed_by: Option<Printable>,
     pub changed_at: Option<NaiveDateTime>,
     /// What it holds now, for the notice: "its key is now sk-...5555".
     pub now: String,
@@ -106,7 +107,7 @@ impl Conflict {
         Conflict {
             revision: now.revision(),
             subject: subject.into(),
-            changed_by: now.changed_by().map(str::to_owned),
+            changed_by: now.changed_by().map(Printable::from),
             changed_at: now.changed_at(),
             now: holds,
         }

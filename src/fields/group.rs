@@ -2,6 +2,7 @@
 
 use super::{Field, InvalidValue, Value};
 use crate::group::Group;
+use crate::sanitize::Printable;
 
 /// What the switches that other fields depend on are, in a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,7 +116,7 @@ pub struct GroupValues {
     pub revision: i64,
     /// When and by whom it was last changed (never, for the defaults).
     pub changed_at: Option<chrono::NaiveDateTime>,
-    pub changed_by: Option<String>,
+    pub changed_by: Option<Printable>,
 }
 
 impl crate::revision::Revisioned for GroupValues {

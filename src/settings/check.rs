@@ -10,7 +10,6 @@ use crate::error::Error;
 use crate::field_groups;
 use crate::fields::Checks;
 use crate::group::Group;
-use crate::sanitize::printable;
 
 impl Settings {
     /// What needs an admin, most urgent first within each group, the groups
@@ -122,7 +121,7 @@ impl Settings {
                         "the bot is on but its last test failed at {} UTC: {} ({})",
                         format_at(test.at),
                         test.outcome.label(),
-                        printable(&test.detail)
+                        test.detail
                     ),
                 )),
                 Some(_) => {}

@@ -7,7 +7,7 @@ use crate::fields::{FieldGroup, GroupValues, Kind, Value};
 use crate::global::GlobalSettings;
 use crate::revision::SaveOutcome;
 use crate::risk::RiskSettings;
-use crate::sanitize::printable;
+use crate::sanitize::{Printable, printable};
 use crate::store::{FieldRow, FieldWrite};
 
 /// A change to a group: set fields to values, or back to their defaults.
@@ -82,7 +82,7 @@ fn values_of_row(group: &'static FieldGroup, row: Option<&FieldRow>) -> Result<G
         revision: row.revision,
         changed_at: (row.revision > 0).then_some(row.updated_at).flatten(),
         changed_by: (row.revision > 0)
-            .then(|| row.updated_by.as_deref().map(printable))
+            .then(|| row.updated_by.as_deref().map(Printable::new))
             .flatten(),
     })
 }

@@ -9,7 +9,7 @@ use crate::connection_test::TestTarget;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::revision::SaveOutcome;
-use crate::sanitize::printable;
+use crate::sanitize::{Printable, printable};
 use crate::secret;
 use crate::status::{ProviderState, ProviderStatus};
 use crate::store::{ActiveChange, ConfigRow, KeySave};
@@ -59,9 +59,9 @@ impl Settings {
         };
         ProviderState {
             status: status_of(provider, row),
-            base_url: row.and_then(|row| row.base_url.as_deref().map(printable)),
+            base_url: row.and_then(|row| row.base_url.as_deref().map(Printable::new)),
             changed_at: row.map(|row| row.updated_at),
-            changed_by: row.map(|row| printable(&row.updated_by)),
+            changed_by: row.map(|row| Printable::new(&row.updated_by)),
             revision: row.map_or(0, |row| row.revision),
             fault,
             fingerprint,
@@ -225,7 +225,7 @@ fn status_of(provider: Provider, row: Option<&ConfigRow>) -> ProviderStatus {
             is_active: row.is_active && row.encrypted_key.is_some(),
             // Text read from the database is untrusted: a row written by
             // hand could carry escape sequences.
-            key_hint: row.key_hint.as_deref().map(printable),
+            key_hint: row.key_hint.as_deref().map(Printable::new),
         },
         None => ProviderStatus::unconfigured(provider),
     }

@@ -6,7 +6,7 @@ use super::Settings;
 use crate::error::Error;
 use crate::provider::Provider;
 use crate::revision::SaveOutcome;
-use crate::sanitize::printable;
+use crate::sanitize::Printable;
 use crate::status::ProviderState;
 use crate::store::{TaskOutcome, TaskRow, TaskRows, TaskWrite};
 use crate::task::{ModelName, Task, TaskAssignment, TaskState, TaskStatus};
@@ -210,7 +210,7 @@ impl Settings {
         Ok(TaskRuntime {
             task,
             provider,
-            model_name: assignment.model_name,
+            model_name: assignment.model_name.into_string(),
             key: self.read_key(provider)?,
             base_url: self.base_url(provider)?,
         })
@@ -221,7 +221,7 @@ fn unassigned(task: Task) -> TaskAssignment {
     TaskAssignment {
         task,
         provider: None,
-        model_name: String::new(),
+        model_name: Printable::default(),
         status: TaskStatus::Unassigned,
     }
 }
@@ -250,13 +250,13 @@ fn state_of(
             task,
             provider,
             model_name: match (provider, row) {
-                (Some(_), Some(row)) => printable(&row.model_name),
-                _ => String::new(),
+                (Some(_), Some(row)) => Printable::new(&row.model_name),
+                _ => Printable::default(),
             },
             status,
         },
         changed_at: row.map(|row| row.updated_at),
-        changed_by: row.map(|row| printable(&row.updated_by)),
+        changed_by: row.map(|row| Printable::new(&row.updated_by)),
         revision,
     }
 }

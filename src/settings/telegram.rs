@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::group::Group;
 use crate::history::HistoryEntry;
 use crate::revision::SaveOutcome;
-use crate::sanitize::printable;
+use crate::sanitize::Printable;
 use crate::secret::{self, SecretSlot};
 use crate::store::{TelegramOutcome, TelegramRow, TelegramWrite};
 use crate::telegram::{
@@ -55,7 +55,7 @@ impl Settings {
         let fault = row.bot_token_encrypted.as_deref().and_then(|bytes| {
             secret::open(&self.master_key, SecretSlot::TelegramToken, bytes).err()
         });
-        let clean = |text: &Option<String>| text.as_deref().map(printable);
+        let clean = |text: &Option<String>| text.as_deref().map(Printable::new);
         TelegramState {
             status: TelegramStatus {
                 is_configured: row.bot_token_encrypted.is_some(),
@@ -72,14 +72,14 @@ impl Settings {
                     detail: row
                         .last_test_detail
                         .as_deref()
-                        .map(printable)
+                        .map(Printable::new)
                         .unwrap_or_default(),
                 }),
                 _ => None,
             },
             revision: row.revision,
             changed_at: (row.revision > 0).then_some(row.updated_at),
-            changed_by: (row.revision > 0).then(|| printable(&row.updated_by)),
+            changed_by: (row.revision > 0).then(|| Printable::new(&row.updated_by)),
             fault,
         }
     }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::connection_test::TestOutcome;
-use crate::sanitize::one_line;
+use crate::sanitize::{Printable, one_line};
 
 /// The limit on the whole test, both requests together.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,7 +33,7 @@ pub struct TelegramTestResult {
     pub http_status: Option<u16>,
     pub latency_ms: u64,
     /// One printable line; it never holds the token.
-    pub detail: String,
+    pub detail: Printable,
 }
 
 /// A message to send, or a test to run: where, with which token, to which
@@ -165,7 +165,7 @@ impl TelegramTest {
             outcome,
             http_status,
             latency_ms: elapsed_ms(),
-            detail: self.scrub(&detail),
+            detail: self.scrub(&detail).into(),
         };
         let bot = match self.call("getMe", None, TEST_TIMEOUT).result {
             Err(reason) => return result(TestOutcome::Unreachable, None, reason),

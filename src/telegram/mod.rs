@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use announce::{ANNOUNCE_TIMEOUT, Announcement};
 pub use client::{TelegramTest, TelegramTestResult};
 
+use crate::sanitize::Printable;
 use crate::sanitize::printable;
 
 /// Where the bot's messages go, unless a base URL override is stored.
@@ -88,8 +89,8 @@ pub struct TelegramStatus {
     /// A token is stored.
     pub is_configured: bool,
     pub is_enabled: bool,
-    pub chat_id: Option<String>,
-    pub token_hint: Option<String>,
+    pub chat_id: Option<Printable>,
+    pub token_hint: Option<Printable>,
     pub notify_changes: bool,
 }
 
@@ -98,7 +99,7 @@ pub struct TelegramStatus {
 pub struct RecordedTest {
     pub at: chrono::NaiveDateTime,
     pub outcome: crate::connection_test::TestOutcome,
-    pub detail: String,
+    pub detail: Printable,
 }
 
 /// The bot's status with what the console and `telegram show` show beside it.
@@ -106,12 +107,12 @@ pub struct RecordedTest {
 pub struct TelegramState {
     pub status: TelegramStatus,
     /// The base URL override; `None` for Telegram's own API.
-    pub base_url: Option<String>,
+    pub base_url: Option<Printable>,
     pub last_test: Option<RecordedTest>,
     /// Grows with every change; 0: never changed.
     pub revision: i64,
     pub changed_at: Option<chrono::NaiveDateTime>,
-    pub changed_by: Option<String>,
+    pub changed_by: Option<Printable>,
     /// Why the stored token does not decrypt, when it does not.
     pub fault: Option<crate::secret::OpenError>,
 }

@@ -503,7 +503,7 @@ pub fn provider_state(
             provider,
             is_configured: hint.is_some(),
             is_active: active,
-            key_hint: hint.map(str::to_owned),
+            key_hint: hint.map(Into::into),
         },
         base_url: None,
         changed_at: (revision > 0).then(|| {
@@ -512,7 +512,7 @@ pub fn provider_state(
                 .and_hms_opt(9, 30, 0)
                 .unwrap()
         }),
-        changed_by: (revision > 0).then(|| by.to_owned()),
+        changed_by: (revision > 0).then(|| by.into()),
         revision,
         fault: None,
         fingerprint: None,

@@ -80,7 +80,7 @@ pub fn environment(settings: &mut Settings, only: &[Provider]) -> Result<Environ
         if let Some(url) = &state.base_url {
             set.push((
                 provider.base_url_variable(),
-                ExportedValue::BaseUrl(url.clone()),
+                ExportedValue::BaseUrl(url.to_string()),
             ));
         }
     }

@@ -18,7 +18,7 @@ pub fn state_notice(state: &DialogState, theme: Theme) -> Option<Vec<Line<'stati
         DialogState::Editing => None,
         DialogState::Saving(_) => Some(vec![Line::styled("Saving…", theme.warning())]),
         DialogState::Conflict(conflict) => {
-            let who = printable(conflict.changed_by.as_deref().unwrap_or("another admin"));
+            let who = conflict.changed_by.as_deref().unwrap_or("another admin");
             let when = conflict.changed_at.map_or_else(String::new, |at| {
                 at.format(" at %Y-%m-%d %H:%M UTC").to_string()
             });

@@ -143,7 +143,7 @@ fn changed_line(values: &GroupValues) -> String {
             " revision {}, changed {} UTC by {} ",
             values.revision,
             at.format("%m-%d %H:%M"),
-            printable(by)
+            by
         ),
         _ => " never changed: the defaults ".to_owned(),
     }

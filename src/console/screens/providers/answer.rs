@@ -5,7 +5,6 @@ use crate::connection_test::TestOutcome;
 use crate::console::dialog::DialogAnswer;
 use crate::console::request_id::RequestId;
 use crate::console::screens::{Context, OpenDialog, show_conflict, unpack};
-use crate::sanitize::printable;
 
 impl ProvidersScreen {
     /// Takes in the answer to request `id`: closes or updates the dialog
@@ -90,7 +89,7 @@ impl ProvidersScreen {
                     "{}: {} ({})",
                     provider.display_name(),
                     result.outcome.label(),
-                    printable(&result.detail)
+                    result.detail
                 );
                 if result.outcome == TestOutcome::Ok {
                     ctx.inform(text);

@@ -31,7 +31,6 @@ use crate::console::keys::{self};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
-use crate::sanitize::printable;
 use crate::status::ProviderState;
 use crate::task::Task;
 
@@ -191,7 +190,7 @@ impl ProvidersScreen {
                 let state = state?;
                 self.mode = Mode::EditBaseUrl(Dialog::new(UrlEntry {
                     provider: state.status.provider,
-                    input: Input::new(state.base_url.clone().unwrap_or_default()),
+                    input: Input::new(state.base_url.as_deref().unwrap_or_default().to_owned()),
                 }));
                 None
             }
@@ -335,7 +334,7 @@ impl Screen for ProvidersScreen {
 /// The notice of another admin's change to `provider`.
 fn conflict_of(provider: Provider, state: &ProviderState) -> Conflict {
     let holds = match &state.status.key_hint {
-        Some(hint) => format!("its key is now {}", printable(hint)),
+        Some(hint) => format!("its key is now {hint}"),
         None => "it has no key now".to_owned(),
     };
     Conflict::of(state, provider.display_name(), holds)

@@ -18,7 +18,6 @@ use crate::console::ui::popup::{below, popup};
 use crate::console::ui::table::{Columns, render_cells, render_header};
 use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
-use crate::sanitize::printable;
 use crate::secret::OpenError;
 use crate::status::ProviderState;
 
@@ -124,7 +123,7 @@ fn cells(
     } else {
         styled("no", theme.dim())
     };
-    let hint = Line::from(printable(status.key_hint.as_deref().unwrap_or("-")));
+    let hint = Line::from(status.key_hint.as_deref().unwrap_or("-").to_owned());
     let test = if screen.testing.contains_key(&status.provider) {
         styled("…", theme.warning())
     } else {
@@ -153,9 +152,9 @@ fn cells(
             .changed_at
             .map_or_else(|| "-".to_owned(), |at| at.format("%m-%d %H:%M").to_string());
         cells.push(Line::from(changed));
-        cells.push(Line::from(printable(
-            state.changed_by.as_deref().unwrap_or("-"),
-        )));
+        cells.push(Line::from(
+            state.changed_by.as_deref().unwrap_or("-").to_owned(),
+        ));
     }
     cells
 }
@@ -187,7 +186,7 @@ fn render_detail(
         // The name is left out (the table marks the selection), so that
         // moving the selection rewrites only what differs.
         let url = match &state.base_url {
-            Some(url) => Span::raw(printable(url)),
+            Some(url) => Span::raw(url.to_string()),
             None => Span::styled("default", theme.dim()),
         };
         let fingerprint = state.fingerprint.as_deref().unwrap_or("-");
@@ -199,7 +198,7 @@ fn render_detail(
             spans.push(Span::raw(format!(
                 "  Tested {}: {}",
                 record.at.format("%H:%M"),
-                printable(&record.result.detail)
+                record.result.detail
             )));
         }
         Line::from(spans)
@@ -311,7 +310,7 @@ fn render_confirm_delete(
         Line::from(format!(
             "Delete the key of {} ({})?",
             provider.display_name(),
-            printable(&hint)
+            hint
         )),
         Line::styled("The provider becomes inactive.", theme.dim()),
     ];

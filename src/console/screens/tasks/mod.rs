@@ -27,7 +27,7 @@ use crate::console::keys::{self};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
 use crate::provider::Provider;
-use crate::sanitize::printable;
+use crate::sanitize::Printable;
 use crate::task::{ModelName, Task, TaskState, TaskStatus, assignment_text};
 
 /// What the Tasks tab is doing.
@@ -97,7 +97,7 @@ impl TasksScreen {
                 self.mode = Mode::Edit(Dialog::new(TaskEntry {
                     task: assignment.task,
                     provider: assignment.provider.unwrap_or(Provider::ALL[0]),
-                    model: Input::new(assignment.model_name.clone()),
+                    model: Input::new(assignment.model_name.to_string()),
                     focus: Focus::Provider,
                     pick: None,
                     opened_at_revision: state.revision,
@@ -365,11 +365,11 @@ impl Screen for TasksScreen {
 }
 
 /// "OpenAI gpt-4o", or "OpenAI (its default model)".
-pub fn describe_assignment(provider: Provider, model: &str) -> String {
+pub fn describe_assignment(provider: Provider, model: &Printable) -> String {
     if model.is_empty() {
         format!("{} (its default model)", provider.display_name())
     } else {
-        format!("{} {}", provider.display_name(), printable(model))
+        format!("{} {model}", provider.display_name())
     }
 }
 
@@ -379,7 +379,7 @@ fn conflict_of(state: &TaskState) -> Conflict {
     let holds = match assignment.provider {
         Some(provider) => format!(
             "it runs on {} now",
-            assignment_text(provider, &printable(&assignment.model_name))
+            assignment_text(provider, &assignment.model_name)
         ),
         None => "it is unassigned now".to_owned(),
     };

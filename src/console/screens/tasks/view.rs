@@ -121,7 +121,7 @@ fn cells(state: &TaskState, selected: bool, wide: bool, theme: Theme) -> Vec<Lin
     let model = match (assignment.provider, assignment.model_name.as_str()) {
         (None, _) => Line::styled("-", theme.dim()),
         (Some(_), "") => Line::styled("default", theme.dim()),
-        (Some(_), model) => Line::from(printable(model)),
+        (Some(_), model) => Line::from(model.to_owned()),
     };
     let mut cells = vec![
         if selected {
@@ -138,9 +138,9 @@ fn cells(state: &TaskState, selected: bool, wide: bool, theme: Theme) -> Vec<Lin
             || "-".to_owned(),
             |at| at.format("%m-%d %H:%M").to_string(),
         )));
-        cells.push(Line::from(printable(
-            state.changed_by.as_deref().unwrap_or("-"),
-        )));
+        cells.push(Line::from(
+            state.changed_by.as_deref().unwrap_or("-").to_owned(),
+        ));
     }
     cells
 }

@@ -5,7 +5,6 @@ use crate::connection_test::TestOutcome;
 use crate::console::dialog::{Conflict, DialogAnswer};
 use crate::console::request_id::RequestId;
 use crate::console::screens::{Context, OpenDialog, changed_meanwhile, show_conflict, unpack};
-use crate::sanitize::printable;
 
 impl TelegramScreen {
     /// Takes in the answer to request `id`: closes or updates the dialog
@@ -46,7 +45,7 @@ impl TelegramScreen {
                     }
                     Some(Kind::Notify(false)) => "Changes are no longer announced.".to_owned(),
                     Some(Kind::BaseUrl) => match &state.base_url {
-                        Some(url) => format!("The Bot API's base URL is now {}.", printable(url)),
+                        Some(url) => format!("The Bot API's base URL is now {url}."),
                         None => "The bot uses Telegram's own API again.".to_owned(),
                     },
                     Some(Kind::Delete) => "Deleted the bot token; the bot is off.".to_owned(),
@@ -75,11 +74,7 @@ impl TelegramScreen {
                 });
             }
             Done::Tested(result) => {
-                let text = format!(
-                    "Telegram: {} ({})",
-                    result.outcome.label(),
-                    printable(&result.detail)
-                );
+                let text = format!("Telegram: {} ({})", result.outcome.label(), result.detail);
                 if result.outcome == TestOutcome::Ok {
                     ctx.inform(text);
                 } else {

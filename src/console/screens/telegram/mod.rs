@@ -140,7 +140,7 @@ impl TelegramScreen {
             Action::EditChat => {
                 self.mode = Mode::Chat(Dialog::new(TextEntry {
                     kind: TextKind::Chat,
-                    input: Input::new(status.chat_id.clone().unwrap_or_default()),
+                    input: Input::new(status.chat_id.as_deref().unwrap_or_default().to_owned()),
                     opened_at_revision: revision,
                 }));
                 None
@@ -148,7 +148,7 @@ impl TelegramScreen {
             Action::EditBaseUrl => {
                 self.mode = Mode::BaseUrl(Dialog::new(TextEntry {
                     kind: TextKind::BaseUrl,
-                    input: Input::new(state.base_url.clone().unwrap_or_default()),
+                    input: Input::new(state.base_url.as_deref().unwrap_or_default().to_owned()),
                     opened_at_revision: revision,
                 }));
                 None

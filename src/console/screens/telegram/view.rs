@@ -15,7 +15,7 @@ use crate::console::ui::dialog::{
 };
 use crate::console::ui::popup::{below, popup};
 use crate::console::ui::theme::Theme;
-use crate::sanitize::printable;
+use crate::sanitize::{Printable, printable};
 use crate::telegram::{DEFAULT_BASE_URL, TelegramState};
 
 /// The labels' width, before the values.
@@ -55,7 +55,7 @@ pub fn render(screen: &TelegramScreen, data: &Data, frame: &mut Frame, areas: Ar
             " revision {}, changed {} UTC by {} ",
             state.revision,
             at.format("%m-%d %H:%M"),
-            printable(by)
+            by
         ),
         _ => " never changed ".to_owned(),
     });
@@ -75,7 +75,7 @@ pub fn render(screen: &TelegramScreen, data: &Data, frame: &mut Frame, areas: Ar
             height: inner.height.saturating_sub(rows),
         };
         frame.render_widget(
-            Paragraph::new(printable(&test.detail)).wrap(Wrap { trim: true }),
+            Paragraph::new(test.detail.to_string()).wrap(Wrap { trim: true }),
             area,
         );
     }
@@ -122,19 +122,19 @@ fn lines(screen: &TelegramScreen, state: &TelegramState, theme: Theme) -> Vec<Li
             Span::styled("off", theme.dim())
         }
     };
-    let or_not_set = |value: &Option<String>| match value {
-        Some(value) => Span::raw(printable(value)),
+    let or_not_set = |value: &Option<Printable>| match value {
+        Some(value) => Span::raw(value.to_string()),
         None => Span::styled("not set", theme.dim()),
     };
     let token = match (&status.token_hint, &state.fault) {
         (Some(hint), Some(_)) => vec![
-            Span::raw(printable(hint)),
+            Span::raw(hint.to_string()),
             Span::styled("  unreadable: Enter sets it again", theme.error()),
         ],
         _ => vec![or_not_set(&status.token_hint)],
     };
     let base_url = match &state.base_url {
-        Some(url) => Span::raw(printable(url)),
+        Some(url) => Span::raw(url.to_string()),
         None => Span::styled(format!("{DEFAULT_BASE_URL} (the default)"), theme.dim()),
     };
     let last_test = if screen.testing() {
@@ -310,7 +310,7 @@ fn render_confirm_delete(
     );
     let hint = state.status.token_hint.clone().unwrap_or_default();
     let lines = vec![
-        Line::from(format!("Delete the bot token ({})?", printable(&hint))),
+        Line::from(format!("Delete the bot token ({hint})?")),
         Line::styled("The bot goes off; the chat stays.", theme.dim()),
         Line::default(),
         Line::from(vec![
