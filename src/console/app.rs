@@ -343,22 +343,7 @@ impl App {
     /// Whether the current tab shows anything that differs between
     /// `before` and the data now.
     fn shows_a_change(&self, before: &Data) -> bool {
-        let now = &self.data;
-        match self.tab {
-            // A confirmation names the tasks that stop.
-            Tab::Providers => {
-                before.providers != now.providers
-                    || (self.screens.providers.is_modal() && before.tasks != now.tasks)
-            }
-            Tab::Tasks => before.providers != now.providers || before.tasks != now.tasks,
-            Tab::Global | Tab::Risk => self
-                .tab
-                .field_group()
-                .is_some_and(|group| before.fields(group) != now.fields(group)),
-            Tab::Telegram => before.telegram != now.telegram,
-            // The tab reads its own pages.
-            Tab::History => false,
-        }
+        self.screen(self.tab).shows_a_change(before, &self.data)
     }
 
     fn clamp_selections(&mut self) {

@@ -36,6 +36,11 @@ pub trait View {
     /// Pasted text; returns false when the screen has nowhere to put it.
     fn on_paste(&mut self, text: &Zeroizing<String>, ctx: &mut Context<'_>) -> bool;
 
+    /// Whether the screen shows anything that differs between `before`
+    /// and `now` (the worker's read just after the first frame redraws
+    /// only then).
+    fn shows_a_change(&self, before: &Data, now: &Data) -> bool;
+
     /// Draws the screen: `body` between the header and the bottom lines,
     /// `detail` the line under it, `screen` the whole terminal (for dialogs).
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme);

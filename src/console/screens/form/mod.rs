@@ -300,6 +300,10 @@ impl View for FormScreen {
         }
     }
 
+    fn shows_a_change(&self, before: &Data, now: &Data) -> bool {
+        before.fields(self.group) != now.fields(self.group)
+    }
+
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
         view::render(self, data, frame, areas, theme);
     }

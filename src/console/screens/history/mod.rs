@@ -298,6 +298,11 @@ impl View for HistoryScreen {
         true
     }
 
+    /// The tab reads its own pages.
+    fn shows_a_change(&self, _before: &Data, _now: &Data) -> bool {
+        false
+    }
+
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
         view::render(self, data, frame, areas, theme);
     }

@@ -237,6 +237,11 @@ impl View for ProvidersScreen {
         }
     }
 
+    fn shows_a_change(&self, before: &Data, now: &Data) -> bool {
+        // A confirmation names the tasks that stop.
+        before.providers != now.providers || (self.is_modal() && before.tasks != now.tasks)
+    }
+
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
         view::render(self, data, frame, areas, theme);
     }

@@ -268,6 +268,10 @@ impl View for TasksScreen {
         }
     }
 
+    fn shows_a_change(&self, before: &Data, now: &Data) -> bool {
+        before.providers != now.providers || before.tasks != now.tasks
+    }
+
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
         view::render(self, data, frame, areas, theme);
     }

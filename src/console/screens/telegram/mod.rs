@@ -243,6 +243,10 @@ impl View for TelegramScreen {
         }
     }
 
+    fn shows_a_change(&self, before: &Data, now: &Data) -> bool {
+        before.telegram != now.telegram
+    }
+
     fn render(&self, data: &Data, frame: &mut Frame, areas: Areas, theme: Theme) {
         view::render(self, data, frame, areas, theme);
     }
