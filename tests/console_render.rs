@@ -339,6 +339,7 @@ fn connection_test_outcomes_in_the_rows() {
         Pending {
             tab: Tab::Providers,
             busy: Busy::Testing("Google Gemini".into()),
+            writes: false,
         },
     );
     key(&mut app, KeyCode::Up);

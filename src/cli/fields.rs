@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use super::args;
 use super::output::Table;
 use super::{CliError, Session};
 use crate::fields::{FieldGroup, GroupValues, Value};
@@ -21,7 +22,7 @@ pub enum FieldsCommand {
         #[arg(required = true, value_name = "NAME=VALUE")]
         pairs: Vec<String>,
         /// Refuse to write if the group changed since this revision
-        #[arg(long, value_name = "REVISION")]
+        #[arg(long, value_name = "REVISION", allow_hyphen_values = true, value_parser = args::revision)]
         expect_revision: Option<i64>,
     },
     /// Put values back to their defaults
@@ -29,7 +30,7 @@ pub enum FieldsCommand {
         #[arg(required = true, value_name = "NAME")]
         names: Vec<String>,
         /// Refuse to write if the group changed since this revision
-        #[arg(long, value_name = "REVISION")]
+        #[arg(long, value_name = "REVISION", allow_hyphen_values = true, value_parser = args::revision)]
         expect_revision: Option<i64>,
     },
     /// Print the group's revision (for --expect-revision)

@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod deadline;
 mod docs;
 mod error;
 pub mod exec;
@@ -22,6 +23,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use args::refusal;
+use deadline::Deadline;
 pub use error::CliError;
 pub use fields::FieldsCommand;
 pub use providers::ProvidersCommand;
@@ -60,6 +62,11 @@ pub struct GlobalOptions {
     /// [default: $LLM_SETTINGS_MASTER_KEY, $LLM_SETTINGS_KEY_FILE, else ~/.config/llm-settings/master.key]
     #[arg(long, global = true, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+    /// Give up on a database that does not answer after this many seconds,
+    /// saying what became of the change (0 waits forever)
+    /// [default: $LLM_SETTINGS_TIMEOUT, else 30]
+    #[arg(long, global = true, value_name = "SECONDS", allow_hyphen_values = true, value_parser = args::timeout_seconds)]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,7 +97,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Report keys set more than this many days ago, from 1
-        #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long, value_name = "DAYS", default_value_t = 90, allow_hyphen_values = true, value_parser = args::key_age_days)]
         max_key_age: u32,
     },
     /// Print each change as it is committed, by anyone, until interrupted
@@ -122,7 +129,7 @@ pub enum Command {
         #[arg(long, value_name = "GROUP")]
         group: Option<Group>,
         /// How many entries, from 1
-        #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long, value_name = "N", default_value_t = 50, allow_hyphen_values = true, value_parser = args::limit)]
         limit: u32,
     },
     /// Re-encrypt every stored key under a new master key
@@ -163,6 +170,24 @@ pub enum Command {
 }
 
 impl GlobalOptions {
+    /// The deadline in seconds: `--timeout`, else `$LLM_SETTINGS_TIMEOUT`,
+    /// else 30; 0 waits forever.
+    pub fn timeout_seconds(&self) -> Result<u64, CliError> {
+        if let Some(seconds) = self.timeout {
+            return Ok(seconds);
+        }
+        match std::env::var(deadline::TIMEOUT_VAR) {
+            Ok(text) if !text.is_empty() => args::timeout_seconds(&text).map_err(|_| {
+                CliError::Usage(format!(
+                    "${} must be a whole number of seconds from 0 (0 waits forever), not {}",
+                    deadline::TIMEOUT_VAR,
+                    crate::sanitize::printable(&text)
+                ))
+            }),
+            _ => Ok(deadline::DEFAULT_SECONDS),
+        }
+    }
+
     /// The options these flags give, the rest from the environment.
     pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
@@ -177,6 +202,15 @@ impl GlobalOptions {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut session = Session::new(cli.global.open_options());
     let session = &mut session;
+    let mut deadline = match &cli.command {
+        // Neither uses the database.
+        Some(Command::Completions { .. } | Command::Man) => Deadline::none(),
+        _ => Deadline::arm(
+            cli.global.timeout_seconds()?,
+            database_shown(&session.options),
+        ),
+    };
+    let deadline = &mut deadline;
     let result = match cli.command {
         Some(Command::Providers(command)) => providers::run(session, command),
         Some(Command::Tasks(command)) => tasks::run(session, command),
@@ -190,7 +224,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Check { json, max_key_age }) => {
             check::run(&session.options, json, max_key_age)
         }
-        Some(Command::Watch { json }) => watch::run(&session.options, json),
+        Some(Command::Watch { json }) => watch::run(&session.options, json, deadline),
         Some(Command::Completions { shell }) => docs::completions(&shell),
         Some(Command::Man) => docs::man(),
         Some(Command::History { json, group, limit }) => history::run(session, json, group, limit),
@@ -198,7 +232,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             only,
             task,
             command,
-        }) => exec::run(session, &only, task, &command),
+        }) => exec::run(session, &only, task, &command, deadline),
         Some(Command::RotateKey {
             new_key_file,
             dry_run,
@@ -210,7 +244,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             master_key::rotate(session, &new_key_file, mode)
         }
-        None => Ok(crate::console::run(&session.options)?),
+        None => Ok(crate::console::run(&session.options, || deadline.disarm())?),
     };
     // A failed command wrote nothing; a command that wrote and then failed
     // (a test that was recorded) has nothing to announce either.
@@ -218,6 +252,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         session.announce();
     }
     result
+}
+
+/// The database the options name, as a line may show it: never with a
+/// password.
+fn database_shown(options: &OpenOptions) -> String {
+    match crate::store::DatabaseLocation::resolve(options.database_url.as_deref()) {
+        Ok(location) => format!("{} {location}", location.backend_name()),
+        Err(_) => "the database".to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use clap::Subcommand;
 use secrecy::ExposeSecret;
 
+use super::args;
 use super::input::read_secret;
 use super::output::{Table, print_json};
 use super::{CliError, Session};
@@ -26,7 +27,7 @@ pub enum ProvidersCommand {
         provider: Provider,
         /// Refuse to overwrite a change made since this revision (the REV
         /// column of `providers list`; 0 for a provider never set)
-        #[arg(long, value_name = "REVISION")]
+        #[arg(long, value_name = "REVISION", allow_hyphen_values = true, value_parser = args::revision)]
         expect_revision: Option<i64>,
         /// Catches a key typed on the command line, to refuse it without echoing it.
         #[arg(hide = true, num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]

@@ -6,6 +6,7 @@ use std::io::Read;
 use clap::Subcommand;
 use serde::Deserialize;
 
+use super::args;
 use super::output::{Table, print_json};
 use super::{CliError, Session};
 use crate::provider::Provider;
@@ -30,14 +31,14 @@ pub enum TasksCommand {
         model: Option<String>,
         /// Refuse to overwrite a change made since this revision (the REV
         /// column of `tasks list`)
-        #[arg(long, value_name = "REVISION")]
+        #[arg(long, value_name = "REVISION", allow_hyphen_values = true, value_parser = args::revision)]
         expect_revision: Option<i64>,
     },
     /// Unassign a task: it does not run until it is assigned again
     Clear {
         task: Task,
         /// Refuse to clear it if it changed since this revision
-        #[arg(long, value_name = "REVISION")]
+        #[arg(long, value_name = "REVISION", allow_hyphen_values = true, value_parser = args::revision)]
         expect_revision: Option<i64>,
     },
     /// Assign several tasks at once from a JSON array on stdin

@@ -40,6 +40,20 @@ pub enum Work {
     History(history::Work),
 }
 
+impl Work {
+    /// Whether it changes the settings: a save, a delete, a switch; not a
+    /// read, a test or the record of one.
+    pub fn writes(&self) -> bool {
+        match self {
+            Work::Reload | Work::History(_) => false,
+            Work::Providers(work) => !matches!(work, providers::Work::Test(_)),
+            Work::Tasks(work) => matches!(work, tasks::Work::Assign { .. }),
+            Work::Form(_) => true,
+            Work::Telegram(work) => matches!(work, telegram::Work::Change { .. }),
+        }
+    }
+}
+
 /// What a request did, by group.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Done {

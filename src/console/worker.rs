@@ -4,9 +4,13 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::data::Refreshed;
 use super::performed::Performed;
 use super::request::{self, Done, Request, RequestId, Work, WorkerEvent};
+use super::silence::WaitClock;
 use crate::error::Error;
 use crate::field_groups;
 use crate::history::HistoryEntry;
@@ -25,6 +29,8 @@ pub fn spawn<M: Send + 'static>(
     requests: Receiver<Request>,
     answer: Sender<M>,
     wrap: fn(WorkerEvent) -> M,
+    clock: WaitClock,
+    announcing: Arc<AtomicUsize>,
 ) -> std::io::Result<thread::JoinHandle<()>> {
     thread::Builder::new()
         .name("llm-settings-worker".into())
@@ -35,20 +41,22 @@ pub fn spawn<M: Send + 'static>(
                 seen: None,
                 poll_failed: false,
             };
+            clock.start();
             worker.seen = worker.marker();
-            let mut announcing: Vec<thread::JoinHandle<()>> = Vec::new();
             // The first frame showed the providers; the other groups now.
-            if answer
-                .send(wrap(WorkerEvent::Read(worker.read_all())))
-                .is_err()
-            {
+            let read = worker.read_all();
+            clock.stop();
+            if answer.send(wrap(WorkerEvent::Read(read))).is_err() {
                 return;
             }
             loop {
                 let request = match requests.recv_timeout(POLL_INTERVAL) {
                     Ok(request) => request,
                     Err(RecvTimeoutError::Timeout) => {
-                        if let Some(event) = worker.poll()
+                        clock.start();
+                        let event = worker.poll();
+                        clock.stop();
+                        if let Some(event) = event
                             && answer.send(wrap(event)).is_err()
                         {
                             break;
@@ -58,6 +66,7 @@ pub fn spawn<M: Send + 'static>(
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
                 let id = request.id;
+                clock.start();
                 // A page of the history changes nothing: no group to read again.
                 let reads_only = matches!(request.work, Work::History(_));
                 let event = match worker.perform(request.work) {
@@ -80,7 +89,10 @@ pub fn spawn<M: Send + 'static>(
                                 }));
                             });
                         match spawned {
-                            Ok(_) => continue,
+                            Ok(_) => {
+                                clock.stop();
+                                continue;
+                            }
                             Err(error) => WorkerEvent::Answer {
                                 id,
                                 outcome: Err(one_line(&error.to_string())),
@@ -90,27 +102,31 @@ pub fn spawn<M: Send + 'static>(
                     }
                 };
                 if answer.send(wrap(event)).is_err() {
+                    clock.stop();
                     break;
                 }
                 // After the commit and the answer: the drawing never waits
                 // for Telegram, nor does the next request.
-                if let Some(announcement) = worker.take_announcement() {
+                let announcement = worker.take_announcement();
+                clock.stop();
+                if let Some(announcement) = announcement {
                     let answer = answer.clone();
+                    // Counted while it is under way: quitting gives it its
+                    // time, and says so, only then.
+                    announcing.fetch_add(1, Ordering::SeqCst);
+                    let under_way = Arc::clone(&announcing);
                     let spawned = thread::Builder::new()
                         .name("llm-settings-announce".into())
                         .spawn(move || {
                             if let Err(reason) = announcement.and_then(|a| a.send()) {
                                 let _ = answer.send(wrap(WorkerEvent::NotAnnounced(reason)));
                             }
+                            under_way.fetch_sub(1, Ordering::SeqCst);
                         });
-                    announcing.retain(|handle| !handle.is_finished());
-                    announcing.extend(spawned);
+                    if spawned.is_err() {
+                        announcing.fetch_sub(1, Ordering::SeqCst);
+                    }
                 }
-            }
-            // Quitting does not lose an announcement under way: each ends
-            // within its time-out.
-            for handle in announcing {
-                let _ = handle.join();
             }
         })
 }

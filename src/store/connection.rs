@@ -99,33 +99,107 @@ fn open_postgres(location: &DatabaseLocation, url: &str) -> Result<PgConnection,
     })
 }
 
-/// The limits that keep a server that does not answer from hanging the
-/// console or a script, each added unless the URL sets it: 10 s to connect;
-/// TCP keepalives and a 10 s TCP user time-out, so a vanished server is
-/// noticed; and, on the server, 10 s per statement and 5 s waiting for a
-/// lock.
-const POSTGRES_LIMITS: [(&str, &str); 6] = [
+/// The client's limits, each added unless the URL sets it: 10 s to connect
+/// (to each address a host name has), and TCP keepalives and a 10 s TCP
+/// user time-out, so that a vanished server is noticed.
+const CLIENT_LIMITS: [(&str, &str); 5] = [
     ("connect_timeout", "10"),
     ("keepalives_idle", "5"),
     ("keepalives_interval", "2"),
     ("keepalives_count", "3"),
     ("tcp_user_timeout", "10000"),
-    (
-        "options",
-        "-c%20statement_timeout%3D10000%20-c%20lock_timeout%3D5000",
-    ),
+];
+
+/// The server's limits, merged into the URL's own `options`, each unless
+/// the user set it there: 10 s per statement, 5 s waiting for a lock (a
+/// writer queued behind another that stopped answering is "busy"), and a
+/// session idle for 15 s inside a transaction (a client suspended in the
+/// middle of a write) is ended, which frees the writers' lock.
+const SERVER_LIMITS: [(&str, &str); 3] = [
+    ("statement_timeout", "10000"),
+    ("lock_timeout", "5000"),
+    ("idle_in_transaction_session_timeout", "15000"),
 ];
 
 fn with_time_limits(url: &str) -> String {
-    let mut url = url.to_owned();
-    for (name, value) in POSTGRES_LIMITS {
-        if url.contains(&format!("{name}=")) {
-            continue;
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, query),
+        None => (url, ""),
+    };
+    let mut params: Vec<String> = query
+        .split('&')
+        .filter(|param| !param.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let is = |param: &str, name: &str| param.split_once('=').is_some_and(|(key, _)| key == name);
+    for (name, value) in CLIENT_LIMITS {
+        if !params.iter().any(|param| is(param, name)) {
+            params.push(format!("{name}={value}"));
         }
-        let separator = if url.contains('?') { '&' } else { '?' };
-        url.push_str(&format!("{separator}{name}={value}"));
     }
-    url
+    match params.iter().position(|param| is(param, "options")) {
+        Some(index) => {
+            let own = percent_decode(params[index].split_once('=').map_or("", |(_, v)| v));
+            params[index] = format!("options={}", percent_encode(&merged_options(&own)));
+        }
+        None => params.push(format!("options={}", percent_encode(&merged_options("")))),
+    }
+    format!("{base}?{}", params.join("&"))
+}
+
+/// The user's own server options (`-c name=value ...`) with each of
+/// llm-settings' limits they do not set added after them.
+fn merged_options(own: &str) -> String {
+    let mut options = own.trim().to_owned();
+    for (name, value) in SERVER_LIMITS {
+        // `-c name=value`, `-cname=value` or `--name=value`.
+        if !own.contains(&format!("{name}=")) {
+            if !options.is_empty() {
+                options.push(' ');
+            }
+            options.push_str(&format!("-c {name}={value}"));
+        }
+    }
+    options
+}
+
+/// `%XX` escapes decoded (a `+` stays a `+`: libpq reads URIs so).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |i: usize| {
+            bytes
+                .get(i)
+                .and_then(|b| char::from(*b).to_digit(16))
+                .and_then(|d| u8::try_from(d).ok())
+        };
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(high * 16 + low);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Everything but letters, digits and `-_.` as `%XX`.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
 }
 
 /// libpq's messages do not quote the password, but a malformed URL is echoed
@@ -185,14 +259,39 @@ mod tests {
             url.starts_with("postgres://h/db?connect_timeout=10&keepalives_idle=5"),
             "{url}"
         );
-        assert!(
-            url.ends_with("&options=-c%20statement_timeout%3D10000%20-c%20lock_timeout%3D5000")
-        );
+        assert!(url.ends_with(
+            "&options=-c%20statement_timeout%3D10000%20-c%20lock_timeout%3D5000%20-c%20idle_in_transaction_session_timeout%3D15000"
+        ), "{url}");
         let url = with_time_limits("postgres://h/db?sslmode=require&connect_timeout=3");
         assert!(
             url.starts_with("postgres://h/db?sslmode=require&connect_timeout=3&keepalives_idle=5")
         );
         assert_eq!(url.matches("connect_timeout=").count(), 1);
+    }
+
+    #[test]
+    fn the_users_own_options_are_merged_with_the_limits() {
+        let options = |url: &str| {
+            let url = with_time_limits(url);
+            let (_, value) = url.split_once("options=").unwrap();
+            percent_decode(value.split('&').next().unwrap())
+        };
+        assert_eq!(
+            options("postgres://h/db?options=-c%20search_path%3Dtrading"),
+            "-c search_path=trading -c statement_timeout=10000 -c lock_timeout=5000 -c idle_in_transaction_session_timeout=15000"
+        );
+        // A limit the user set is theirs; the others are added.
+        assert_eq!(
+            options("postgres://h/db?application_name=x&options=-c%20lock_timeout%3D2000"),
+            "-c lock_timeout=2000 -c statement_timeout=10000 -c idle_in_transaction_session_timeout=15000"
+        );
+        assert_eq!(
+            options("postgres://h/db?options=-cstatement_timeout=1000"),
+            "-cstatement_timeout=1000 -c lock_timeout=5000 -c idle_in_transaction_session_timeout=15000"
+        );
+        let url = with_time_limits("postgres://h/db?options=-c%20search_path%3Dx&sslmode=disable");
+        assert_eq!(url.matches("options=").count(), 1, "{url}");
+        assert!(url.contains("&sslmode=disable"), "{url}");
     }
 
     #[test]

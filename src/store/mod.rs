@@ -68,29 +68,39 @@ macro_rules! in_write_transaction {
             $crate::store::connection::DbConnection::Sqlite(connection) => {
                 use sqlite as $q;
                 let written = &mut $store.written;
-                connection.immediate_transaction(|$conn| {
+                $crate::store::phase::enter($crate::store::WritePhase::Writing);
+                let outcome = connection.immediate_transaction(|$conn| {
                     let before = $crate::store::audit::sqlite::newest_id($conn)?;
                     let result = (|$conn: &mut diesel::SqliteConnection| $body)($conn);
                     if result.is_ok() {
                         let after = $crate::store::audit::sqlite::newest_id($conn)?;
                         $crate::store::note_written(written, before, after);
+                        // The next thing sent is the commit.
+                        $crate::store::phase::enter($crate::store::WritePhase::CommitSent);
                     }
                     result
-                })
+                });
+                $crate::store::phase::ended(outcome.is_ok());
+                outcome
             }
             $crate::store::connection::DbConnection::Postgres(connection) => {
                 use postgres as $q;
                 let written = &mut $store.written;
-                diesel::Connection::transaction(connection, |$conn| {
+                $crate::store::phase::enter($crate::store::WritePhase::Writing);
+                let outcome = diesel::Connection::transaction(connection, |$conn| {
                     $crate::store::connection::lock_writers($conn)?;
                     let before = $crate::store::audit::postgres::newest_id($conn)?;
                     let result = (|$conn: &mut diesel::PgConnection| $body)($conn);
                     if result.is_ok() {
                         let after = $crate::store::audit::postgres::newest_id($conn)?;
                         $crate::store::note_written(written, before, after);
+                        // The next thing sent is the commit.
+                        $crate::store::phase::enter($crate::store::WritePhase::CommitSent);
                     }
                     result
-                })
+                });
+                $crate::store::phase::ended(outcome.is_ok());
+                outcome
             }
         }
     };
@@ -100,6 +110,7 @@ mod audit;
 mod connection;
 mod fields;
 mod location;
+pub(crate) mod phase;
 mod providers;
 mod schema;
 mod secrets;
@@ -114,6 +125,7 @@ use connection::DbConnection;
 pub use connection::SQLITE_BUSY_TIMEOUT_MS;
 pub use fields::{FieldRow, FieldWrite};
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
+pub use phase::{WritePhase, committed_any, write_phase};
 pub use providers::{ActiveChange, ConfigRow, KeySave};
 pub use secrets::{ResealError, ResealMode, SealedValue};
 pub use tasks::{TaskOutcome, TaskRow, TaskRows, TaskWrite};

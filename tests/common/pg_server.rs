@@ -152,12 +152,81 @@ impl PgServer {
         );
     }
 
+    /// The postmaster's process id, from its pid file.
+    pub fn postmaster_pid(&self) -> i32 {
+        let text = std::fs::read_to_string(self.data.join("postmaster.pid")).unwrap();
+        text.lines().next().unwrap().trim().parse().unwrap()
+    }
+
+    /// The postmaster and every process it started (the backends, the
+    /// writer, the checkpointer, ...).
+    fn processes(&self) -> Vec<i32> {
+        let postmaster = self.postmaster_pid();
+        let mut pids = vec![postmaster];
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // "pid (name) state ppid ...": the name may hold spaces.
+            let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+            let parent = after_name
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse().ok());
+            if parent == Some(postmaster) {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    /// Stops every process of the server (SIGSTOP): its kernel still
+    /// accepts connections and acknowledges packets, but nothing answers.
+    /// The guard resumes them (SIGCONT) when dropped, even when a test
+    /// fails; never use it on the machine's shared server.
+    pub fn pause(&self) -> Paused {
+        Paused::signal(self.processes())
+    }
+
     fn socket_dir(&self) -> &Path {
         self.data.parent().unwrap()
     }
 
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+/// Processes stopped with SIGSTOP, resumed when this is dropped.
+pub struct Paused {
+    pids: Vec<i32>,
+}
+
+impl Paused {
+    /// Stops the processes `pids` (a server's, or one backend).
+    pub fn signal(pids: Vec<i32>) -> Paused {
+        for pid in &pids {
+            if let Some(pid) = rustix::process::Pid::from_raw(*pid) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::STOP);
+            }
+        }
+        Paused { pids }
+    }
+
+    /// Resumes them now.
+    pub fn resume(self) {}
+}
+
+impl Drop for Paused {
+    fn drop(&mut self) {
+        for pid in &self.pids {
+            if let Some(pid) = rustix::process::Pid::from_raw(*pid) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::CONT);
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use secrecy::ExposeSecret;
 
 pub use environment::{ExportedValue, environment, task_environment};
 
+use super::deadline::Deadline;
 use super::{CliError, Session};
 use crate::provider::Provider;
 use crate::task::Task;
@@ -17,6 +18,7 @@ pub fn run(
     only: &[Provider],
     task: Option<Task>,
     command: &[String],
+    deadline: &mut Deadline,
 ) -> Result<(), CliError> {
     use std::os::unix::process::CommandExt;
 
@@ -27,6 +29,8 @@ pub fn run(
         None => environment(&mut settings, only)?,
     };
     drop(settings);
+    // The database is done with; the command runs as long as it runs.
+    deadline.disarm();
     let Some((program, args)) = command.split_first() else {
         // clap requires a command after `--`.
         return Ok(());

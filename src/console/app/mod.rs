@@ -5,6 +5,10 @@
 //! dialog when one is open, else to the console's own bindings, else to the
 //! screen; every worker answer goes to the screen whose request it answers.
 
+mod leaving;
+
+pub use leaving::{QUIT_WAIT, SILENT_AFTER};
+
 use std::collections::BTreeMap;
 
 use crossterm::event::{Event as TerminalEvent, KeyEvent, KeyEventKind};
@@ -21,6 +25,9 @@ use crate::status::ProviderState;
 /// Everything that can happen to the console.
 pub enum Event {
     Terminal(TerminalEvent),
+    /// A second passed with nothing else: how long the worker has waited
+    /// on the database, if it is waiting.
+    Tick(Option<std::time::Duration>),
     /// Boxed: worker events are few, and much larger than a key.
     Worker(Box<WorkerEvent>),
 }
@@ -44,6 +51,7 @@ impl std::fmt::Debug for Event {
             }
             Event::Terminal(other) => write!(f, "Terminal({other:?})"),
             Event::Worker(event) => write!(f, "Worker({event:?})"),
+            Event::Tick(waited) => write!(f, "Tick({waited:?})"),
         }
     }
 }
@@ -53,6 +61,9 @@ impl std::fmt::Debug for Event {
 pub struct Pending {
     pub tab: Tab,
     pub busy: Busy,
+    /// It changes the settings (a save, a delete, a switch): quitting
+    /// waits for its answer, a while, to say what became of it.
+    pub writes: bool,
 }
 
 /// The whole state of the console. Drawing reads it; only `update` changes it.
@@ -73,6 +84,12 @@ pub struct App {
     next_request: u64,
     running: bool,
     dirty: bool,
+    /// The status line says the database has not answered.
+    silence_shown: bool,
+    /// Quit was pressed while a change was in flight.
+    quit_requested: bool,
+    /// What became of each change answered after quit was pressed.
+    fates: Vec<String>,
 }
 
 impl App {
@@ -95,11 +112,16 @@ impl App {
             next_request: 0,
             running: true,
             dirty: true,
+            silence_shown: false,
+            quit_requested: false,
+            fates: Vec::new(),
         }
     }
 
+    /// Whether the console goes on: not once quit, unless it waits (a
+    /// while) for the answer to a change in flight.
     pub fn is_running(&self) -> bool {
-        self.running
+        self.running && (!self.quit_requested || self.writes_in_flight())
     }
 
     /// Whether the screen must be drawn again; clears the flag.
@@ -180,7 +202,7 @@ impl App {
         match event {
             Event::Terminal(TerminalEvent::Key(key)) if key.kind == KeyEventKind::Release => None,
             Event::Terminal(TerminalEvent::Key(key)) if keys::is_interrupt(&key) => {
-                self.running = false;
+                self.quit();
                 None
             }
             Event::Terminal(TerminalEvent::Resize(..)) => {
@@ -194,6 +216,10 @@ impl App {
             Event::Terminal(event @ TerminalEvent::Key(key)) => self.on_key(key, &event),
             Event::Terminal(_) => None,
             Event::Worker(event) => self.on_worker(*event),
+            Event::Tick(waited) => {
+                self.on_tick(waited);
+                None
+            }
         }
     }
 
@@ -218,7 +244,7 @@ impl App {
                     return None;
                 }
                 Some(AppAction::Quit) => {
-                    self.running = false;
+                    self.quit();
                     return None;
                 }
                 Some(AppAction::Help) => {
@@ -273,6 +299,7 @@ impl App {
             Pending {
                 tab,
                 busy: outgoing.busy,
+                writes: outgoing.work.writes(),
             },
         );
         Some(Request {
@@ -303,6 +330,7 @@ impl App {
                 self.data.refresh(refreshed);
                 self.clamp_selections();
                 let pending = self.pending.remove(&id)?;
+                self.note_fate(&pending, &outcome);
                 if matches!(outcome, Ok(Done::Reloaded)) {
                     self.inform("Reloaded.");
                     return self.shown();
