@@ -220,6 +220,39 @@ fn watch_waits_out_its_postgresql_server_stopping_and_starting() {
 }
 
 #[test]
+fn watch_says_a_paused_server_is_silent_and_when_it_is_back_then_what_changed() {
+    let Some(server) = PgServer::start("watch_says_a_paused_server_is_silent") else {
+        return;
+    };
+    let sandbox = Sandbox::new(&server.url());
+    sandbox.run(&["risk", "show"], b"").json_or_text();
+    let watch = Watch::start(&sandbox);
+
+    let paused = server.pause();
+    watch.expect_stderr(
+        "the database has not answered for 15 s",
+        Duration::from_secs(16),
+    );
+    watch.assert_quiet(Duration::from_secs(1));
+    let resumed = Instant::now();
+    drop(paused);
+    watch.expect_stderr("the database is back", BOUND);
+    assert!(resumed.elapsed() <= BOUND, "{:?}", resumed.elapsed());
+    assert!(
+        watch.stderr.try_recv().is_err(),
+        "the silence is said once, not at every try"
+    );
+    sandbox
+        .run(&["risk", "set", "hedging_allowed=off"], b"")
+        .json();
+    let committed = Instant::now();
+    let (at, entry) = watch.next(Duration::from_secs(10));
+    assert!(at - committed < BOUND, "{:?}", at - committed);
+    assert_eq!(entry["subject"], "hedging_allowed");
+    watch.assert_quiet(Duration::from_millis(1500));
+}
+
+#[test]
 fn watch_ends_when_nobody_reads_it_and_fails_at_once_without_a_database() {
     let db = TestDb::sqlite();
     let sandbox = Sandbox::new(&db.url);

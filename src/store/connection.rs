@@ -121,6 +121,12 @@ const SERVER_LIMITS: [(&str, &str); 3] = [
     ("idle_in_transaction_session_timeout", "15000"),
 ];
 
+/// The URL llm-settings connects to PostgreSQL with: `url` with its
+/// client and server limits (see `CLIENT_LIMITS` and `SERVER_LIMITS`).
+pub fn connection_url(url: &str) -> String {
+    with_time_limits(url)
+}
+
 fn with_time_limits(url: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((base, query)) => (base, query),
@@ -215,7 +221,7 @@ fn scrub_password(message: &str, password: Option<&str>) -> String {
 /// (an arbitrary number: "llm-sett" in ASCII). It is released at commit
 /// or rollback; a writer that waits longer than the lock time-out fails
 /// as busy.
-const WRITERS_LOCK: i64 = 0x6c6c_6d2d_7365_7474;
+pub const WRITERS_LOCK: i64 = 0x6c6c_6d2d_7365_7474;
 
 /// Makes this transaction the only writer until it ends (see
 /// `in_write_transaction!`).

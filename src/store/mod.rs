@@ -122,7 +122,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 pub use audit::{AuditRow, Change, HistoryQuery};
 use connection::DbConnection;
-pub use connection::SQLITE_BUSY_TIMEOUT_MS;
+pub use connection::{SQLITE_BUSY_TIMEOUT_MS, WRITERS_LOCK, connection_url};
 pub use fields::{FieldRow, FieldWrite};
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
 pub use phase::{WritePhase, committed_any, write_phase};
