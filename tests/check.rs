@@ -274,6 +274,11 @@ fn bad_input_is_exit_2_and_a_fault_exit_1() {
         let run = sandbox.run(&["check", "--max-key-age", days], b"");
         assert_eq!(run.code(), 2, "{days}");
         assert!(run.stdout().is_empty());
+        // One line that names the option and what it allows.
+        assert_eq!(
+            run.stderr(),
+            format!("error: --max-key-age must be a whole number of days from 1, not {days}\n")
+        );
     }
     let other = sandbox.home.path().join("other.key");
     sandbox
