@@ -19,6 +19,30 @@ pub trait Revisioned {
     fn subject(&self) -> String;
 }
 
+/// Implements [`Revisioned`] for a state with `revision`, `changed_by`
+/// (`Option<Printable>`) and `changed_at` fields, its subject given by
+/// `$subject` of the state.
+macro_rules! revisioned {
+    ($state:ty, |$value:ident| $subject:expr) => {
+        impl $crate::revision::Revisioned for $state {
+            fn revision(&self) -> i64 {
+                self.revision
+            }
+            fn changed_by(&self) -> Option<&str> {
+                self.changed_by.as_deref()
+            }
+            fn changed_at(&self) -> Option<chrono::NaiveDateTime> {
+                self.changed_at
+            }
+            fn subject(&self) -> String {
+                let $value = self;
+                $subject
+            }
+        }
+    };
+}
+pub(crate) use revisioned;
+
 /// What a change that may check the revision did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SaveOutcome<T> {

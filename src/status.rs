@@ -45,20 +45,11 @@ pub struct ProviderState {
     pub fingerprint: Option<String>,
 }
 
-impl crate::revision::Revisioned for ProviderState {
-    fn revision(&self) -> i64 {
-        self.revision
-    }
-    fn changed_by(&self) -> Option<&str> {
-        self.changed_by.as_deref()
-    }
-    fn changed_at(&self) -> Option<NaiveDateTime> {
-        self.changed_at
-    }
-    fn subject(&self) -> String {
-        self.status.provider.display_name().to_owned()
-    }
-}
+crate::revision::revisioned!(ProviderState, |state| state
+    .status
+    .provider
+    .display_name()
+    .to_owned());
 
 #[cfg(test)]
 mod tests {

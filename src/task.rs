@@ -247,20 +247,7 @@ pub struct TaskState {
     pub revision: i64,
 }
 
-impl crate::revision::Revisioned for TaskState {
-    fn revision(&self) -> i64 {
-        self.revision
-    }
-    fn changed_by(&self) -> Option<&str> {
-        self.changed_by.as_deref()
-    }
-    fn changed_at(&self) -> Option<chrono::NaiveDateTime> {
-        self.changed_at
-    }
-    fn subject(&self) -> String {
-        self.assignment.task.id().to_owned()
-    }
-}
+crate::revision::revisioned!(TaskState, |state| state.assignment.task.id().to_owned());
 
 /// The value of an assignment as the audit trail and history print it:
 /// `openai gpt-4o`, `openai` for the provider's default model.

@@ -33,6 +33,22 @@ pub trait Entry {
     fn paste(&mut self, text: &str) -> Option<Edit>;
 }
 
+/// A key for a plain text field.
+pub fn edit_input(input: &mut tui_input::Input, event: &TerminalEvent) -> Edit {
+    use tui_input::backend::crossterm::EventHandler;
+    match input.handle_event(event) {
+        Some(_) => Edit::Changed,
+        None => Edit::Unchanged,
+    }
+}
+
+/// A paste into a plain text field: trimmed (a pasted line's newline is
+/// not part of it), then typed in.
+pub fn paste_trimmed(input: &mut tui_input::Input, text: &str) -> Edit {
+    type_into(input, text.trim());
+    Edit::Changed
+}
+
 /// What a key or a paste did to a dialog's content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Edit {

@@ -119,20 +119,7 @@ pub struct GroupValues {
     pub changed_by: Option<Printable>,
 }
 
-impl crate::revision::Revisioned for GroupValues {
-    fn revision(&self) -> i64 {
-        self.revision
-    }
-    fn changed_by(&self) -> Option<&str> {
-        self.changed_by.as_deref()
-    }
-    fn changed_at(&self) -> Option<chrono::NaiveDateTime> {
-        self.changed_at
-    }
-    fn subject(&self) -> String {
-        self.group.group.id().to_owned()
-    }
-}
+crate::revision::revisioned!(GroupValues, |values| values.group.group.id().to_owned());
 
 impl GroupValues {
     /// The defaults of `group`, never changed.

@@ -117,20 +117,9 @@ pub struct TelegramState {
     pub fault: Option<crate::secret::OpenError>,
 }
 
-impl crate::revision::Revisioned for TelegramState {
-    fn revision(&self) -> i64 {
-        self.revision
-    }
-    fn changed_by(&self) -> Option<&str> {
-        self.changed_by.as_deref()
-    }
-    fn changed_at(&self) -> Option<chrono::NaiveDateTime> {
-        self.changed_at
-    }
-    fn subject(&self) -> String {
-        crate::group::Group::Telegram.id().to_owned()
-    }
-}
+crate::revision::revisioned!(TelegramState, |_state| crate::group::Group::Telegram
+    .id()
+    .to_owned());
 
 impl TelegramState {
     /// A bot with nothing set, never changed.

@@ -6,7 +6,6 @@ mod work;
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
 use ratatui::Frame;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 use zeroize::Zeroizing;
 
 pub use work::{Done, Work, perform};
@@ -16,7 +15,9 @@ use super::{
     on_dialog_key, paste_into, show_conflict, unpack,
 };
 use crate::console::data::Data;
-use crate::console::dialog::{Conflict, Dialog, DialogAnswer, DialogState, Edit, Entry, type_into};
+use crate::console::dialog::{
+    Conflict, Dialog, DialogAnswer, DialogState, Edit, Entry, edit_input, paste_trimmed,
+};
 use crate::console::keys::{self, Binding};
 use crate::console::request_id::RequestId;
 use crate::console::ui::theme::Theme;
@@ -97,15 +98,11 @@ impl Entry for NumberEntry {
     }
 
     fn edit(&mut self, _key: &KeyEvent, event: &TerminalEvent) -> Edit {
-        match self.input.handle_event(event) {
-            Some(_) => Edit::Changed,
-            None => Edit::Unchanged,
-        }
+        edit_input(&mut self.input, event)
     }
 
     fn paste(&mut self, text: &str) -> Option<Edit> {
-        type_into(&mut self.input, text.trim());
-        Some(Edit::Changed)
+        Some(paste_trimmed(&mut self.input, text))
     }
 }
 

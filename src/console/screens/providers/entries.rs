@@ -2,11 +2,10 @@
 
 use crossterm::event::{Event as TerminalEvent, KeyEvent};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
-use crate::console::dialog::{Edit, Entry, type_into};
+use crate::console::dialog::{Edit, Entry, edit_input, paste_trimmed};
 use crate::console::key_field::KeyField;
 use crate::provider::Provider;
 
@@ -64,14 +63,10 @@ impl Entry for UrlEntry {
     }
 
     fn edit(&mut self, _key: &KeyEvent, event: &TerminalEvent) -> Edit {
-        match self.input.handle_event(event) {
-            Some(_) => Edit::Changed,
-            None => Edit::Unchanged,
-        }
+        edit_input(&mut self.input, event)
     }
 
     fn paste(&mut self, text: &str) -> Option<Edit> {
-        type_into(&mut self.input, text.trim());
-        Some(Edit::Changed)
+        Some(paste_trimmed(&mut self.input, text))
     }
 }

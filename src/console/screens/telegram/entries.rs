@@ -7,7 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::Change;
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
-use crate::console::dialog::{Edit, Entry, type_into};
+use crate::console::dialog::{Edit, Entry, edit_input, paste_trimmed};
 use crate::console::key_field::KeyField;
 use crate::telegram::ChatId;
 
@@ -77,8 +77,7 @@ fn paste_chat(chat: &mut Input, text: &str) -> Edit {
     if !may_be_chat_text(text.trim()) {
         return Edit::Refused(NOT_A_CHAT_PASTE.to_owned());
     }
-    type_into(chat, text.trim());
-    Edit::Changed
+    paste_trimmed(chat, text)
 }
 
 fn refused(refusal: impl ToString) -> String {
@@ -140,20 +139,14 @@ impl Entry for TextEntry {
     fn edit(&mut self, key: &KeyEvent, event: &TerminalEvent) -> Edit {
         match self.kind {
             TextKind::Chat => edit_chat(&mut self.input, key, event),
-            TextKind::BaseUrl => match self.input.handle_event(event) {
-                Some(_) => Edit::Changed,
-                None => Edit::Unchanged,
-            },
+            TextKind::BaseUrl => edit_input(&mut self.input, event),
         }
     }
 
     fn paste(&mut self, text: &str) -> Option<Edit> {
         Some(match self.kind {
             TextKind::Chat => paste_chat(&mut self.input, text),
-            TextKind::BaseUrl => {
-                type_into(&mut self.input, text.trim());
-                Edit::Changed
-            }
+            TextKind::BaseUrl => paste_trimmed(&mut self.input, text),
         })
     }
 }
