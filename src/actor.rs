@@ -39,6 +39,12 @@ impl Actor {
     }
 
     /// The text stored in `updated_by` and the audit trail.
+    /// A caller of the HTTP API on the unix socket, named by the kernel:
+    /// `alice via api (uid 1000)`.
+    pub fn api_user(user: &str, uid: u32) -> Self {
+        Actor::new(&format!("{user} via api (uid {uid})"), None)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

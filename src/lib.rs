@@ -69,6 +69,7 @@ pub mod revision;
 pub mod risk;
 pub mod sanitize;
 pub mod secret;
+pub mod serve;
 pub mod settings;
 pub mod status;
 pub mod store;

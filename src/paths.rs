@@ -28,3 +28,16 @@ pub fn config_dir() -> Option<PathBuf> {
 pub fn data_dir() -> Option<PathBuf> {
     xdg_dir("XDG_DATA_HOME", ".local/share")
 }
+
+/// Where `serve` listens by default: `$XDG_RUNTIME_DIR/llm-settings/api.sock`,
+/// else `$XDG_STATE_HOME/llm-settings/api.sock` (normally
+/// `~/.local/state/llm-settings/api.sock`).
+pub fn api_socket() -> Option<PathBuf> {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(APP_DIR));
+    runtime
+        .or_else(|| xdg_dir("XDG_STATE_HOME", ".local/state"))
+        .map(|dir| dir.join("api.sock"))
+}

@@ -13,6 +13,7 @@ mod master_key;
 mod output;
 mod prompt;
 mod providers;
+mod serve;
 mod session;
 mod tasks;
 mod telegram;
@@ -120,6 +121,21 @@ pub enum Command {
     },
     /// Print the man page (roff): llm-settings man | man -l -
     Man,
+    /// Serve the settings API over HTTP on a unix socket
+    ///
+    /// The socket's permissions are the authentication (0600, or 0660 for
+    /// --socket-group), and the caller's user, from the kernel, is the
+    /// actor of every change. Runs llm-settings-serve, installed beside
+    /// llm-settings; SIGTERM or SIGINT stops it.
+    Serve {
+        /// The socket [default: $XDG_RUNTIME_DIR/llm-settings/api.sock, else
+        /// ~/.local/state/llm-settings/api.sock]
+        #[arg(long, value_name = "PATH")]
+        socket: Option<PathBuf>,
+        /// Make the socket 0660 for this group
+        #[arg(long, value_name = "GROUP")]
+        socket_group: Option<String>,
+    },
     /// The changes of every group, newest first: when, who, what, old -> new
     History {
         /// Print a JSON array of {"id", "at", "actor", "group", "action", "subject", "old", "new"}
@@ -205,6 +221,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut deadline = match &cli.command {
         // Neither uses the database.
         Some(Command::Completions { .. } | Command::Man) => Deadline::none(),
+        // The server bounds each request itself.
+        Some(Command::Serve { .. }) => Deadline::none(),
         _ => Deadline::arm(
             cli.global.timeout_seconds()?,
             database_shown(&session.options),
@@ -227,6 +245,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Watch { json }) => watch::run(&session.options, json, deadline),
         Some(Command::Completions { shell }) => docs::completions(&shell),
         Some(Command::Man) => docs::man(),
+        Some(Command::Serve {
+            socket,
+            socket_group,
+        }) => serve::run(&cli.global, socket.as_deref(), socket_group.as_deref()),
         Some(Command::History { json, group, limit }) => history::run(session, json, group, limit),
         Some(Command::Exec {
             only,

@@ -85,6 +85,12 @@ impl Settings {
         &self.actor
     }
 
+    /// Records the changes made from now on as `actor`'s (a server acts
+    /// for each caller in turn).
+    pub fn act_as(&mut self, actor: Actor) {
+        self.actor = actor;
+    }
+
     /// Connects to the database again, after its connection failed; the
     /// master key stays as it was loaded and checked.
     pub fn reconnect(&mut self) -> Result<(), Error> {

@@ -1,0 +1,51 @@
+//! `serve`: hands over to `llm-settings-serve`, installed beside this binary, so that the console and the command line never link the server.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+
+use super::{CliError, GlobalOptions};
+
+/// The server binary's name.
+const SERVER: &str = "llm-settings-serve";
+
+/// Replaces this process with the server; returns only on failure. The
+/// database URL goes in the environment, never in the arguments (which
+/// every user of the machine can read).
+pub fn run(
+    global: &GlobalOptions,
+    socket: Option<&Path>,
+    socket_group: Option<&str>,
+) -> Result<(), CliError> {
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(SERVER)))
+        .filter(|path| path.exists())
+        .ok_or_else(|| CliError::Exec {
+            command: SERVER.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "it is not installed beside llm-settings; install both from the same build",
+            ),
+        })?;
+    let mut command = std::process::Command::new(&program);
+    if let Some(url) = &global.database_url {
+        command.env(crate::store::DATABASE_URL_VAR, url);
+    }
+    if let Some(key_file) = &global.key_file {
+        command.arg("--key-file").arg(key_file);
+    }
+    if let Some(seconds) = global.timeout {
+        command.arg("--timeout").arg(seconds.to_string());
+    }
+    if let Some(socket) = socket {
+        command.arg("--socket").arg(socket);
+    }
+    if let Some(group) = socket_group {
+        command.arg("--socket-group").arg(group);
+    }
+    let error = command.exec();
+    Err(CliError::Exec {
+        command: SERVER.to_owned(),
+        source: error,
+    })
+}

@@ -1,0 +1,133 @@
+//! Every answer that is not 200, in one place: the library's errors and outcomes mapped to HTTP statuses and the seed's bodies (`{"detail": ...}`), never with a secret.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::error::Error;
+use crate::revision::StaleWrite;
+use crate::sanitize::one_line;
+use crate::store::StoreError;
+
+/// One problem with a request's body, as FastAPI words it: `type`, where
+/// (`["body", "api_key"]`) and the command line's message. It never holds
+/// what was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: &'static str,
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(kind: &'static str, field: &str, message: impl Into<String>) -> Self {
+        Problem {
+            kind,
+            field: crate::sanitize::printable(field),
+            message: message.into(),
+        }
+    }
+}
+
+/// A request that gets an answer other than 200.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: a provider or task that does not exist.
+    BadName(String),
+    /// 422: the body does not fit; one item per problem.
+    Unprocessable(Vec<Problem>),
+    /// 412: `If-Match` named a revision that is no longer current.
+    Stale(StaleWrite),
+    /// 415: a body that is not `application/json`.
+    NotJson,
+    /// 503: the database is busy, or did not answer in time.
+    Unavailable(String),
+    /// 500: anything else, in one line without a secret.
+    Failed(String),
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::InvalidProvider(_) | Error::InvalidTask(_) => {
+                ApiError::BadName(one_line(&error.to_string()))
+            }
+            Error::Store(StoreError::Busy) | Error::Store(StoreError::Connect { .. }) => {
+                ApiError::Unavailable(one_line(&error.to_string()))
+            }
+            other if other.exit_status() == 2 => ApiError::Unprocessable(vec![Problem::new(
+                "value_error",
+                "",
+                one_line(&other.to_string()),
+            )]),
+            other => ApiError::Failed(one_line(&other.to_string())),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, detail) = match self {
+            ApiError::BadName(text) => (StatusCode::BAD_REQUEST, json!(text)),
+            ApiError::Unprocessable(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems
+                    .into_iter()
+                    .map(|problem| {
+                        let mut loc = vec![json!("body")];
+                        if !problem.field.is_empty() {
+                            loc.push(json!(problem.field));
+                        }
+                        json!({"type": problem.kind, "loc": loc, "msg": problem.message})
+                    })
+                    .collect(),
+            ),
+            ApiError::Stale(stale) => (
+                StatusCode::PRECONDITION_FAILED,
+                json!(format!(
+                    "changed by {} at {} since revision {}",
+                    stale.changed_by.as_deref().unwrap_or("nobody"),
+                    stale
+                        .changed_at
+                        .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+                        .unwrap_or_default(),
+                    stale.expected
+                )),
+            ),
+            ApiError::NotJson => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!("the body must be JSON (Content-Type: application/json)"),
+            ),
+            ApiError::Unavailable(text) => (StatusCode::SERVICE_UNAVAILABLE, json!(text)),
+            ApiError::Failed(text) => (StatusCode::INTERNAL_SERVER_ERROR, json!(text)),
+        };
+        let mut response = json_response(status, &json!({ "detail": detail }));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// A JSON answer, its fields in the order of their type (a provider's
+/// status as the seed gives it: provider, is_configured, ...).
+pub fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "null".to_owned());
+    let mut response = (status, text).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A 200 JSON answer with `ETag: "revision"`.
+pub fn with_etag(body: &impl serde::Serialize, revision: i64) -> Response {
+    let mut response = json_response(StatusCode::OK, body);
+    if let Ok(tag) = HeaderValue::from_str(&format!("\"{revision}\"")) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}

@@ -1,0 +1,289 @@
+//! The routes of the settings API, each a thin handler: parse into the types the command line uses, call the same `Settings` method, map the outcome in one place (see `answer`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::connect_info::{self, ConnectInfo};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::serve::IncomingStream;
+use serde_json::{Map, Value, json};
+use tokio::net::UnixListener;
+
+use super::answer::{ApiError, Problem, json_response, with_etag};
+use super::pool::Pool;
+use crate::actor::Actor;
+use crate::api_key::{ApiKey, KeyRefusal};
+use crate::provider::Provider;
+use crate::revision::SaveOutcome;
+use crate::settings::Settings;
+use crate::status::ProviderState;
+
+/// The largest body a request may carry.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler shares.
+pub struct App {
+    pub pool: Pool,
+}
+
+/// Who is calling, as the kernel says (the socket's peer credentials).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub uid: Option<u32>,
+}
+
+impl Caller {
+    /// The audit trail's actor: `alice via api (uid 1000)`.
+    pub fn actor(&self) -> Actor {
+        match self.uid {
+            Some(uid) => Actor::api_user(&super::socket::user_name(uid), uid),
+            None => Actor::new("unknown via api", None),
+        }
+    }
+}
+
+impl connect_info::Connected<IncomingStream<'_, UnixListener>> for Caller {
+    fn connect_info(stream: IncomingStream<'_, UnixListener>) -> Self {
+        Caller {
+            uid: stream.io().peer_cred().ok().map(|cred| cred.uid()),
+        }
+    }
+}
+
+/// Every route: the seed's path and the path the trading system's web
+/// page calls, served by the same handler.
+pub fn router(app: Arc<App>) -> Router {
+    let settings = Router::new()
+        .route("/providers", get(list_providers))
+        .route("/llm/providers", get(list_providers))
+        .route("/providers/{provider}", post(save_key).delete(delete_key))
+        .route("/llm/providers/{provider}", axum::routing::put(save_key));
+    Router::new()
+        .route("/health", get(health))
+        .nest("/api/v1/settings", settings)
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(access_log))
+        .with_state(app)
+}
+
+/// One line per request on stderr: time, actor, method, path (never the
+/// query, a header or a body), status, duration.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = crate::sanitize::printable(request.uri().path());
+    let actor = request
+        .extensions()
+        .get::<ConnectInfo<Caller>>()
+        .map(|ConnectInfo(caller)| caller.actor().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let response = next.run(request).await;
+    eprintln!(
+        "{} {actor} {method} {path} {} {} ms",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}
+
+async fn health() -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+    )
+}
+
+async fn not_found() -> Response {
+    json_response(StatusCode::NOT_FOUND, &json!({"detail": "Not Found"}))
+}
+
+async fn not_allowed() -> Response {
+    json_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &json!({"detail": "Method Not Allowed"}),
+    )
+}
+
+/// The provider named in the path, or the seed's 400.
+fn provider_of(id: &str) -> Result<Provider, ApiError> {
+    id.parse::<Provider>()
+        .map_err(|invalid| ApiError::BadName(invalid.to_string()))
+}
+
+/// `If-Match: "N"`: the revision the caller saw; `None` without it.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|text| text.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|text| text.parse::<i64>().ok())
+        .filter(|revision| *revision >= 0)
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::Unprocessable(vec![Problem::new(
+                "value_error",
+                "",
+                "If-Match must be a revision in quotes, e.g. \"3\"",
+            )])
+        })
+}
+
+/// The body as a JSON object of the fields `allowed`; anything else is a
+/// 415 or a 422 that names the field and never what it held.
+fn body_object(
+    headers: &HeaderMap,
+    body: &Bytes,
+    allowed: &[&str],
+) -> Result<Map<String, Value>, ApiError> {
+    if body.is_empty() {
+        return Ok(Map::new());
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().starts_with("application/json"));
+    if !json {
+        return Err(ApiError::NotJson);
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|_| {
+        ApiError::Unprocessable(vec![Problem::new(
+            "json_invalid",
+            "",
+            "the body is not valid JSON",
+        )])
+    })?;
+    let Value::Object(fields) = value else {
+        return Err(ApiError::Unprocessable(vec![Problem::new(
+            "model_attributes_type",
+            "",
+            "the body must be a JSON object",
+        )]));
+    };
+    let extra: Vec<Problem> = fields
+        .keys()
+        .filter(|name| !allowed.contains(&name.as_str()))
+        .map(|name| Problem::new("extra_forbidden", name, "Extra inputs are not permitted"))
+        .collect();
+    if !extra.is_empty() {
+        return Err(ApiError::Unprocessable(extra));
+    }
+    Ok(fields)
+}
+
+/// The key in `{"api_key": "..."}`, checked as the command line checks it.
+fn api_key_of(fields: &Map<String, Value>) -> Result<ApiKey, ApiError> {
+    let problem = match fields.get("api_key") {
+        None | Some(Value::Null) => Problem::new("missing", "api_key", "Field required"),
+        Some(Value::String(text)) => match ApiKey::parse(text) {
+            Ok(key) => return Ok(key),
+            Err(refusal @ KeyRefusal::Empty) => {
+                Problem::new("string_too_short", "api_key", refusal.to_string())
+            }
+            Err(refusal) => Problem::new("value_error", "api_key", refusal.to_string()),
+        },
+        Some(_) => Problem::new("string_type", "api_key", "Input should be a valid string"),
+    };
+    Err(ApiError::Unprocessable(vec![problem]))
+}
+
+/// A provider's status as its 200 answer, with its revision as the `ETag`.
+fn provider_answer(state: &ProviderState) -> Response {
+    with_etag(&state.status, state.revision)
+}
+
+fn state_now(settings: &mut Settings, provider: Provider) -> Result<ProviderState, crate::Error> {
+    let states = settings.states()?;
+    states
+        .into_iter()
+        .find(|state| state.status.provider == provider)
+        .ok_or(crate::Error::NotConfigured(provider))
+}
+
+/// Sends what the request changed to the ops chat, after the commit and
+/// off the runtime; a failure is logged, the change stands.
+fn announce(settings: &mut Settings) {
+    let Ok(Some(announcement)) = settings.take_announcement() else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("llm-settings-announce".into())
+        .spawn(move || {
+            if let Err(reason) = announcement.send() {
+                eprintln!(
+                    "warning: a change is saved, but it was not announced in the Telegram chat: {}",
+                    crate::sanitize::one_line(&reason)
+                );
+            }
+        });
+}
+
+async fn list_providers(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+) -> Result<Response, ApiError> {
+    let statuses = app.pool.run(caller.actor(), |s| s.statuses()).await?;
+    Ok(json_response(StatusCode::OK, &statuses))
+}
+
+async fn save_key(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let provider = provider_of(&provider)?;
+    let fields = body_object(&headers, &body, &["api_key"])?;
+    let key = api_key_of(&fields)?;
+    let expected = if_match(&headers)?;
+    let outcome = app
+        .pool
+        .run(caller.actor(), move |s| {
+            let outcome = match expected {
+                Some(revision) => s.save_api_key_at_revision(provider, &key, revision)?,
+                None => {
+                    s.save_api_key(provider, &key)?;
+                    SaveOutcome::Saved(state_now(s, provider)?)
+                }
+            };
+            announce(s);
+            Ok(outcome)
+        })
+        .await?;
+    match outcome {
+        SaveOutcome::Saved(state) => Ok(provider_answer(&state)),
+        SaveOutcome::Conflict(state) => Err(ApiError::Stale(crate::revision::StaleWrite::of(
+            &state,
+            expected.unwrap_or_default(),
+        ))),
+    }
+}
+
+async fn delete_key(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+    Path(provider): Path<String>,
+) -> Result<Response, ApiError> {
+    let provider = provider_of(&provider)?;
+    let state = app
+        .pool
+        .run(caller.actor(), move |s| {
+            s.delete_key(provider)?;
+            announce(s);
+            state_now(s, provider)
+        })
+        .await?;
+    Ok(provider_answer(&state))
+}

@@ -1,0 +1,398 @@
+//! `serve` on a unix socket, asked by a real HTTP client (`curl --unix-socket`): the socket's permissions, the seed's answers and error rows on both backends, a stale write refused with 412, the caller named in the audit trail, no secret in any answer or log line, and SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::{Sandbox, on_each_backend};
+use serde_json::{Value, json};
+
+const KEY: &str = "sk-proj-SERVESERVESERVESERVE-4321";
+const OTHER: &str = "sk-proj-OTHEROTHEROTHEROTHER-8765";
+
+/// A running `llm-settings-serve`, and what it logs.
+struct Server {
+    child: Child,
+    socket: PathBuf,
+    log: Receiver<String>,
+}
+
+impl Server {
+    fn start(sandbox: &Sandbox, socket: &Path) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"));
+        command.env_clear().arg("--socket").arg(socket);
+        for (name, value) in &sandbox.envs {
+            command.env(name, value);
+        }
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (lines, log) = mpsc::channel();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let first = log.recv_timeout(Duration::from_secs(20)).unwrap();
+        assert!(first.starts_with("serving the settings API on"), "{first}");
+        Server {
+            child,
+            socket: socket.to_owned(),
+            log,
+        }
+    }
+
+    /// Every line logged so far.
+    fn logged(&self) -> Vec<String> {
+        self.log.try_iter().collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One answer: status, headers (lower-case names), body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Asks the server with curl over its socket; `body` is sent as it is.
+fn ask(server: &Server, method: &str, path: &str, headers: &[&str], body: Option<&[u8]>) -> Answer {
+    let mut command = Command::new("curl");
+    command
+        .args(["-s", "-i", "--max-time", "20", "--unix-socket"])
+        .arg(&server.socket)
+        .args(["-X", method]);
+    for header in headers {
+        command.args(["-H", header]);
+    }
+    if body.is_some() {
+        command.args(["--data-binary", "@-"]);
+    }
+    command.arg(format!("http://localhost{path}"));
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(body) = body {
+        stdin.write_all(body).unwrap();
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no answer: {text}"));
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+fn json_header() -> &'static str {
+    "Content-Type: application/json"
+}
+
+fn save(server: &Server, provider: &str, key: &str, extra: &[&str]) -> Answer {
+    let mut headers = vec![json_header()];
+    headers.extend_from_slice(extra);
+    let body = json!({ "api_key": key }).to_string();
+    ask(
+        server,
+        "POST",
+        &format!("/api/v1/settings/providers/{provider}"),
+        &headers,
+        Some(body.as_bytes()),
+    )
+}
+
+fn uid() -> u32 {
+    std::fs::metadata("/proc/self").unwrap().uid()
+}
+
+#[test]
+fn the_providers_routes_answer_as_the_seed_does_on_both_backends() {
+    on_each_backend("the_providers_routes_answer_as_the_seed_does", |db| {
+        let sandbox = Sandbox::new(&db.url);
+        let socket = sandbox.home.path().join("api.sock");
+        let server = Server::start(&sandbox, &socket);
+
+        let health = ask(&server, "GET", "/health", &[], None);
+        assert_eq!(health.status, 200);
+        assert_eq!(health.json()["status"], "ok");
+
+        let list = ask(&server, "GET", "/api/v1/settings/providers", &[], None);
+        assert_eq!(list.status, 200);
+        assert_eq!(
+            list.body,
+            r#"[{"provider":"openai","is_configured":false,"is_active":false,"key_hint":null},{"provider":"gemini","is_configured":false,"is_active":false,"key_hint":null},{"provider":"anthropic","is_configured":false,"is_active":false,"key_hint":null},{"provider":"openrouter","is_configured":false,"is_active":false,"key_hint":null},{"provider":"ollama","is_configured":false,"is_active":false,"key_hint":null}]"#
+        );
+        // The web page's path, the same handler.
+        let also = ask(&server, "GET", "/api/v1/settings/llm/providers", &[], None);
+        assert_eq!(also.body, list.body);
+
+        // A key saved: the seed's ProviderStatus, field for field, and its revision.
+        let saved = save(&server, "openai", &format!("{KEY}\n"), &[]);
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        assert_eq!(
+            saved.body,
+            r#"{"provider":"openai","is_configured":true,"is_active":true,"key_hint":"sk-...4321"}"#
+        );
+        assert_eq!(saved.header("etag"), Some("\"1\""));
+        assert_eq!(saved.header("content-type"), Some("application/json"));
+        // The same through the command line, and in the history with the caller.
+        let listed = sandbox.run(&["providers", "list", "--json"], b"").json();
+        assert_eq!(listed[0]["key_hint"], "sk-...4321");
+        let history = sandbox.run(&["history", "--json"], b"").json();
+        let user = llm_settings::serve::socket::user_name(uid());
+        assert_eq!(
+            history[0]["actor"],
+            format!("{user} via api (uid {})", uid())
+        );
+
+        // PUT on the web page's path saves as well.
+        let put = ask(
+            &server,
+            "PUT",
+            "/api/v1/settings/llm/providers/anthropic",
+            &[json_header()],
+            Some(json!({ "api_key": OTHER }).to_string().as_bytes()),
+        );
+        assert_eq!(put.status, 200, "{}", put.body);
+        assert_eq!(put.json()["provider"], "anthropic");
+
+        // If-Match: a stale revision is refused and changes nothing.
+        let stale = save(&server, "openai", OTHER, &["If-Match: \"0\""]);
+        assert_eq!(stale.status, 412, "{}", stale.body);
+        let detail = stale.json()["detail"].as_str().unwrap().to_owned();
+        assert!(detail.contains("since revision 0"), "{detail}");
+        let current = save(&server, "openai", OTHER, &["If-Match: \"1\""]);
+        assert_eq!(current.status, 200, "{}", current.body);
+        assert_eq!(current.header("etag"), Some("\"2\""));
+
+        // The seed's error rows.
+        let bad = save(&server, "xyz", KEY, &[]);
+        assert_eq!(bad.status, 400);
+        assert_eq!(bad.body, r#"{"detail":"Invalid provider: xyz"}"#);
+        let empty = save(&server, "openai", "  \n", &[]);
+        assert_eq!(empty.status, 422);
+        assert_eq!(
+            empty.json(),
+            json!({"detail": [{"type": "string_too_short", "loc": ["body", "api_key"], "msg": "Key must not be empty"}]})
+        );
+        let missing = ask(
+            &server,
+            "POST",
+            "/api/v1/settings/providers/openai",
+            &[json_header()],
+            Some(b"{}"),
+        );
+        assert_eq!(missing.status, 422);
+        assert_eq!(missing.json()["detail"][0]["type"], "missing");
+        let not_json = ask(
+            &server,
+            "POST",
+            "/api/v1/settings/providers/openai",
+            &["Content-Type: text/plain"],
+            Some(KEY.as_bytes()),
+        );
+        assert_eq!(not_json.status, 415);
+        assert!(not_json.json()["detail"].is_string());
+        let too_big = ask(
+            &server,
+            "POST",
+            "/api/v1/settings/providers/openai",
+            &[json_header()],
+            Some(&vec![b' '; 65 * 1024]),
+        );
+        assert_eq!(too_big.status, 413);
+        let nowhere = ask(&server, "GET", "/api/v1/settings/nowhere", &[], None);
+        assert_eq!(
+            (nowhere.status, nowhere.body.as_str()),
+            (404, r#"{"detail":"Not Found"}"#)
+        );
+        let wrong = ask(&server, "PATCH", "/api/v1/settings/providers", &[], None);
+        assert_eq!(wrong.status, 405);
+        assert_eq!(wrong.body, r#"{"detail":"Method Not Allowed"}"#);
+
+        // A failed request changed nothing.
+        let history_after = sandbox.run(&["history", "--json"], b"").json();
+        assert_eq!(history_after.as_array().unwrap().len(), 3);
+
+        // Delete.
+        let deleted = ask(
+            &server,
+            "DELETE",
+            "/api/v1/settings/providers/openai",
+            &[],
+            None,
+        );
+        assert_eq!(deleted.status, 200);
+        assert_eq!(
+            deleted.body,
+            r#"{"provider":"openai","is_configured":false,"is_active":false,"key_hint":null}"#
+        );
+    });
+}
+
+#[test]
+fn no_secret_in_any_answer_or_log_line_and_the_socket_is_its_owners() {
+    let db = common::TestDb::sqlite();
+    let mut sandbox = Sandbox::new(&db.url);
+    let run = sandbox
+        .home
+        .path()
+        .join("run")
+        .to_string_lossy()
+        .into_owned();
+    sandbox.set_env("XDG_RUNTIME_DIR", &run);
+    std::fs::create_dir(sandbox.home.path().join("run")).unwrap();
+    let socket = sandbox.home.path().join("run/llm-settings/api.sock");
+    // The default place: a folder of mode 0700, the socket 0600.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"));
+    command.env_clear();
+    for (name, value) in &sandbox.envs {
+        command.env(name, value);
+    }
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, log) = mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let first = log.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert!(first.contains(&socket.display().to_string()), "{first}");
+    let server = Server {
+        child,
+        socket: socket.clone(),
+        log,
+    };
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(socket.parent().unwrap()), 0o700);
+    assert_eq!(mode(&socket), 0o600);
+
+    // A live server's socket is refused.
+    let second = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"))
+        .env_clear()
+        .envs(sandbox.envs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).starts_with("error: already serving on "),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+
+    let mut answers = Vec::new();
+    answers.push(save(&server, "openai", KEY, &[]));
+    // A misspelt field holding a key, a key with white space inside, a
+    // query string: none is echoed anywhere.
+    answers.push(ask(
+        &server,
+        "POST",
+        "/api/v1/settings/providers/openai?token=sk-proj-QUERYQUERYQUERY-0000",
+        &[json_header()],
+        Some(json!({ "apikey": OTHER }).to_string().as_bytes()),
+    ));
+    answers.push(save(&server, "openai", &format!("{OTHER} {OTHER}"), &[]));
+    answers.push(save(&server, "gemini", KEY, &["If-Match: \"7\""]));
+    answers.push(ask(&server, "GET", "/api/v1/settings/providers", &[], None));
+    assert_eq!(answers[1].status, 422);
+    assert_eq!(
+        answers[1].json()["detail"][0]["loc"],
+        json!(["body", "apikey"])
+    );
+    assert_eq!(answers[2].status, 422);
+    std::thread::sleep(Duration::from_millis(200));
+    let logged = server.logged();
+    assert!(
+        logged
+            .iter()
+            .any(|line| line.contains("POST /api/v1/settings/providers/openai 422")),
+        "{logged:?}"
+    );
+    for secret in [KEY, OTHER, "QUERYQUERY", "ERVESERVESERVE", "THEROTHEROTHER"] {
+        for answer in &answers {
+            assert!(!answer.body.contains(secret), "{secret} in {}", answer.body);
+            for (name, value) in &answer.headers {
+                assert!(!value.contains(secret), "{secret} in {name}");
+            }
+        }
+        for line in &logged {
+            assert!(!line.contains(secret), "{secret} in the log: {line}");
+        }
+    }
+    assert!(
+        logged.iter().all(|line| !line.contains('?')),
+        "a query was logged: {logged:?}"
+    );
+
+    // SIGTERM: it stops, exit 0, and the socket is gone; a stale file is
+    // then replaced by the next server.
+    let pid = rustix::process::Pid::from_raw(i32::try_from(server.child.id()).unwrap()).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let mut server = server;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "still serving");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    assert!(!socket.exists());
+    let stale = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    drop(stale);
+    assert!(socket.exists(), "a stale socket file nobody listens on");
+    let next = Server::start(&sandbox, &socket);
+    assert_eq!(ask(&next, "GET", "/health", &[], None).status, 200);
+}
