@@ -396,3 +396,196 @@ fn no_secret_in_any_answer_or_log_line_and_the_socket_is_its_owners() {
     let next = Server::start(&sandbox, &socket);
     assert_eq!(ask(&next, "GET", "/health", &[], None).status, 200);
 }
+
+#[test]
+fn tasks_global_risk_history_and_check_on_both_backends() {
+    on_each_backend("tasks_global_risk_history_and_check", |db| {
+        let sandbox = Sandbox::new(&db.url);
+        let socket = sandbox.home.path().join("api.sock");
+        let server = Server::start(&sandbox, &socket);
+        let entries = || {
+            sandbox
+                .run(&["history", "--json"], b"")
+                .json()
+                .as_array()
+                .unwrap()
+                .len()
+        };
+
+        // Global and risk: the flat object of `show --json`, its revision as the ETag.
+        let global = ask(&server, "GET", "/api/v1/settings/global", &[], None);
+        assert_eq!(global.status, 200);
+        assert_eq!(
+            global.body,
+            sandbox
+                .run(&["global", "show", "--json"], b"")
+                .stdout()
+                .trim()
+        );
+        assert_eq!(global.header("etag"), Some("\"0\""));
+        let patch = ask(
+            &server,
+            "PATCH",
+            "/api/v1/settings/risk",
+            &[json_header()],
+            Some(br#"{"drawdown_check_enabled": true, "max_drawdown_pct": 5, "hedging_allowed": null}"#),
+        );
+        assert_eq!(patch.status, 200, "{}", patch.body);
+        assert_eq!(
+            patch.body,
+            sandbox
+                .run(&["risk", "show", "--json"], b"")
+                .stdout()
+                .trim()
+        );
+        let revision = sandbox
+            .run(&["risk", "revision"], b"")
+            .stdout()
+            .trim()
+            .to_owned();
+        assert_eq!(
+            patch.header("etag"),
+            Some(format!("\"{revision}\"").as_str())
+        );
+        assert_eq!(
+            patch.json()["hedging_allowed"],
+            true,
+            "null leaves it as it is"
+        );
+        // One bad field and nothing is written.
+        let before = entries();
+        let bad = ask(
+            &server,
+            "PUT",
+            "/api/v1/settings/risk",
+            &[json_header()],
+            Some(br#"{"max_open_positions": 3, "max_drawdown_pct": 500, "position_limit_enabled": "yes"}"#),
+        );
+        assert_eq!(bad.status, 422);
+        let detail = bad.json()["detail"].clone();
+        assert_eq!(detail.as_array().unwrap().len(), 2, "{detail}");
+        // In the order of the fields.
+        assert_eq!(
+            detail[0]["msg"],
+            "max_drawdown_pct must be a number more than 0 and at most 100"
+        );
+        assert_eq!(detail[1]["loc"], json!(["body", "position_limit_enabled"]));
+        assert_eq!(entries(), before);
+        assert_eq!(
+            sandbox.run(&["risk", "show", "--json"], b"").json()["max_open_positions"],
+            5
+        );
+        let stale = ask(
+            &server,
+            "PUT",
+            "/api/v1/settings/risk",
+            &[json_header(), "If-Match: \"0\""],
+            Some(br#"{"max_open_positions": 3}"#),
+        );
+        assert_eq!(stale.status, 412, "{}", stale.body);
+        let unknown = ask(
+            &server,
+            "PATCH",
+            "/api/v1/settings/global",
+            &[json_header()],
+            Some(br#"{"news": false}"#),
+        );
+        assert_eq!(unknown.status, 422);
+        assert_eq!(unknown.json()["detail"][0]["type"], "extra_forbidden");
+
+        // Tasks: the seed's shape; what GET gave posts back and changes nothing.
+        let tasks = ask(
+            &server,
+            "GET",
+            "/api/v1/settings/task-assignments",
+            &[],
+            None,
+        );
+        assert_eq!(tasks.status, 200);
+        assert_eq!(
+            tasks.json()[1],
+            json!({"task": "vision", "provider": "", "model_name": ""})
+        );
+        let before = entries();
+        let back = json!({ "assignments": tasks.json() }).to_string();
+        let same = ask(
+            &server,
+            "POST",
+            "/api/v1/settings/task-assignments",
+            &[json_header()],
+            Some(back.as_bytes()),
+        );
+        assert_eq!(
+            (same.status, same.body.as_str()),
+            (200, tasks.body.as_str())
+        );
+        assert_eq!(entries(), before);
+        let assign = ask(
+            &server,
+            "PUT",
+            "/api/v1/settings/llm/assignments",
+            &[json_header()],
+            Some(br#"{"assignments": [{"task": "vision", "provider": "openai", "model_name": "gpt-4o", "status": "ready"}]}"#),
+        );
+        assert_eq!(assign.status, 200, "{}", assign.body);
+        assert_eq!(
+            assign.json()[1],
+            json!({"task": "vision", "provider": "openai", "model_name": "gpt-4o"})
+        );
+        assert_eq!(
+            sandbox.run(&["tasks", "list", "--json"], b"").json()[1]["model_name"],
+            "gpt-4o"
+        );
+        let bad_task = ask(
+            &server,
+            "POST",
+            "/api/v1/settings/task-assignments",
+            &[json_header()],
+            Some(br#"{"assignments": [{"task": "vision", "provider": null}, {"task": "xyz", "provider": "openai"}]}"#),
+        );
+        assert_eq!(
+            (bad_task.status, bad_task.body.as_str()),
+            (400, r#"{"detail":"Invalid task: xyz"}"#)
+        );
+        assert_eq!(
+            sandbox.run(&["tasks", "list", "--json"], b"").json()[1]["provider"],
+            "openai",
+            "a bad entry changes nothing"
+        );
+
+        // History and check, as the command line prints them.
+        let history = ask(
+            &server,
+            "GET",
+            "/api/v1/settings/history?group=risk&limit=1",
+            &[],
+            None,
+        );
+        assert_eq!(history.status, 200);
+        assert_eq!(history.json().as_array().unwrap().len(), 1);
+        assert_eq!(history.json()[0]["group"], "risk");
+        let limit = ask(
+            &server,
+            "GET",
+            "/api/v1/settings/history?limit=0",
+            &[],
+            None,
+        );
+        assert_eq!(limit.status, 422);
+        let check = ask(
+            &server,
+            "GET",
+            "/api/v1/settings/check?max_key_age=30",
+            &[],
+            None,
+        );
+        assert_eq!(check.status, 200);
+        // `check` exits 1 when it finds something; its JSON is the same.
+        let printed = sandbox.run(&["check", "--json", "--max-key-age", "30"], b"");
+        assert_eq!(
+            check.json(),
+            serde_json::from_str::<Value>(&printed.stdout()).unwrap()
+        );
+        assert!(!check.json().as_array().unwrap().is_empty());
+    });
+}

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use args::refusal;
+pub use args::{key_age_days, refusal};
 use deadline::Deadline;
 pub use error::CliError;
 pub use fields::FieldsCommand;

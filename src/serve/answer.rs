@@ -115,6 +115,11 @@ impl IntoResponse for ApiError {
 /// status as the seed gives it: provider, is_configured, ...).
 pub fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
     let text = serde_json::to_string(body).unwrap_or_else(|_| "null".to_owned());
+    json_text(status, text)
+}
+
+/// An answer of JSON already written (a group's values, in its fields' order).
+pub fn json_text(status: StatusCode, text: String) -> Response {
     let mut response = (status, text).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -125,7 +130,11 @@ pub fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Respon
 
 /// A 200 JSON answer with `ETag: "revision"`.
 pub fn with_etag(body: &impl serde::Serialize, revision: i64) -> Response {
-    let mut response = json_response(StatusCode::OK, body);
+    tagged(json_response(StatusCode::OK, body), revision)
+}
+
+/// `response` with `ETag: "revision"`.
+pub fn tagged(mut response: Response, revision: i64) -> Response {
     if let Ok(tag) = HeaderValue::from_str(&format!("\"{revision}\"")) {
         response.headers_mut().insert(header::ETAG, tag);
     }

@@ -1,28 +1,29 @@
 //! The routes of the settings API, each a thin handler: parse into the types the command line uses, call the same `Settings` method, map the outcome in one place (see `answer`).
 
+mod fields;
+mod providers;
+mod tasks;
+mod trail;
+
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::connect_info::{self, ConnectInfo};
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::serve::IncomingStream;
 use serde_json::{Map, Value, json};
 use tokio::net::UnixListener;
 
-use super::answer::{ApiError, Problem, json_response, with_etag};
+use super::answer::{ApiError, Problem, json_response};
 use super::pool::Pool;
 use crate::actor::Actor;
-use crate::api_key::{ApiKey, KeyRefusal};
-use crate::provider::Provider;
-use crate::revision::SaveOutcome;
 use crate::settings::Settings;
-use crate::status::ProviderState;
 
 /// The largest body a request may carry.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -60,10 +61,29 @@ impl connect_info::Connected<IncomingStream<'_, UnixListener>> for Caller {
 /// page calls, served by the same handler.
 pub fn router(app: Arc<App>) -> Router {
     let settings = Router::new()
-        .route("/providers", get(list_providers))
-        .route("/llm/providers", get(list_providers))
-        .route("/providers/{provider}", post(save_key).delete(delete_key))
-        .route("/llm/providers/{provider}", axum::routing::put(save_key));
+        .route("/providers", get(providers::list_providers))
+        .route("/llm/providers", get(providers::list_providers))
+        .route(
+            "/providers/{provider}",
+            post(providers::save_key).delete(providers::delete_key),
+        )
+        .route("/llm/providers/{provider}", put(providers::save_key))
+        .route("/task-assignments", get(tasks::list).post(tasks::apply))
+        .route("/llm/assignments", get(tasks::list).put(tasks::apply))
+        .route(
+            "/global",
+            get(fields::show_global)
+                .put(fields::set_global)
+                .patch(fields::set_global),
+        )
+        .route(
+            "/risk",
+            get(fields::show_risk)
+                .put(fields::set_risk)
+                .patch(fields::set_risk),
+        )
+        .route("/history", get(trail::history))
+        .route("/check", get(trail::check));
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1/settings", settings)
@@ -113,14 +133,8 @@ async fn not_allowed() -> Response {
     )
 }
 
-/// The provider named in the path, or the seed's 400.
-fn provider_of(id: &str) -> Result<Provider, ApiError> {
-    id.parse::<Provider>()
-        .map_err(|invalid| ApiError::BadName(invalid.to_string()))
-}
-
 /// `If-Match: "N"`: the revision the caller saw; `None` without it.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -142,7 +156,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 
 /// The body as a JSON object of the fields `allowed`; anything else is a
 /// 415 or a 422 that names the field and never what it held.
-fn body_object(
+pub(super) fn body_object(
     headers: &HeaderMap,
     body: &Bytes,
     allowed: &[&str],
@@ -182,38 +196,9 @@ fn body_object(
     Ok(fields)
 }
 
-/// The key in `{"api_key": "..."}`, checked as the command line checks it.
-fn api_key_of(fields: &Map<String, Value>) -> Result<ApiKey, ApiError> {
-    let problem = match fields.get("api_key") {
-        None | Some(Value::Null) => Problem::new("missing", "api_key", "Field required"),
-        Some(Value::String(text)) => match ApiKey::parse(text) {
-            Ok(key) => return Ok(key),
-            Err(refusal @ KeyRefusal::Empty) => {
-                Problem::new("string_too_short", "api_key", refusal.to_string())
-            }
-            Err(refusal) => Problem::new("value_error", "api_key", refusal.to_string()),
-        },
-        Some(_) => Problem::new("string_type", "api_key", "Input should be a valid string"),
-    };
-    Err(ApiError::Unprocessable(vec![problem]))
-}
-
-/// A provider's status as its 200 answer, with its revision as the `ETag`.
-fn provider_answer(state: &ProviderState) -> Response {
-    with_etag(&state.status, state.revision)
-}
-
-fn state_now(settings: &mut Settings, provider: Provider) -> Result<ProviderState, crate::Error> {
-    let states = settings.states()?;
-    states
-        .into_iter()
-        .find(|state| state.status.provider == provider)
-        .ok_or(crate::Error::NotConfigured(provider))
-}
-
 /// Sends what the request changed to the ops chat, after the commit and
 /// off the runtime; a failure is logged, the change stands.
-fn announce(settings: &mut Settings) {
+pub(super) fn announce(settings: &mut Settings) {
     let Ok(Some(announcement)) = settings.take_announcement() else {
         return;
     };
@@ -227,63 +212,4 @@ fn announce(settings: &mut Settings) {
                 );
             }
         });
-}
-
-async fn list_providers(
-    State(app): State<Arc<App>>,
-    ConnectInfo(caller): ConnectInfo<Caller>,
-) -> Result<Response, ApiError> {
-    let statuses = app.pool.run(caller.actor(), |s| s.statuses()).await?;
-    Ok(json_response(StatusCode::OK, &statuses))
-}
-
-async fn save_key(
-    State(app): State<Arc<App>>,
-    ConnectInfo(caller): ConnectInfo<Caller>,
-    Path(provider): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let provider = provider_of(&provider)?;
-    let fields = body_object(&headers, &body, &["api_key"])?;
-    let key = api_key_of(&fields)?;
-    let expected = if_match(&headers)?;
-    let outcome = app
-        .pool
-        .run(caller.actor(), move |s| {
-            let outcome = match expected {
-                Some(revision) => s.save_api_key_at_revision(provider, &key, revision)?,
-                None => {
-                    s.save_api_key(provider, &key)?;
-                    SaveOutcome::Saved(state_now(s, provider)?)
-                }
-            };
-            announce(s);
-            Ok(outcome)
-        })
-        .await?;
-    match outcome {
-        SaveOutcome::Saved(state) => Ok(provider_answer(&state)),
-        SaveOutcome::Conflict(state) => Err(ApiError::Stale(crate::revision::StaleWrite::of(
-            &state,
-            expected.unwrap_or_default(),
-        ))),
-    }
-}
-
-async fn delete_key(
-    State(app): State<Arc<App>>,
-    ConnectInfo(caller): ConnectInfo<Caller>,
-    Path(provider): Path<String>,
-) -> Result<Response, ApiError> {
-    let provider = provider_of(&provider)?;
-    let state = app
-        .pool
-        .run(caller.actor(), move |s| {
-            s.delete_key(provider)?;
-            announce(s);
-            state_now(s, provider)
-        })
-        .await?;
-    Ok(provider_answer(&state))
 }
