@@ -160,6 +160,11 @@ fn the_providers_routes_answer_as_the_seed_does_on_both_backends() {
         let health = ask(&server, "GET", "/health", &[], None);
         assert_eq!(health.status, 200);
         assert_eq!(health.json()["status"], "ok");
+        let ready = ask(&server, "GET", "/health/ready", &[], None);
+        assert_eq!(
+            (ready.status, ready.body.as_str()),
+            (200, r#"{"status":"ready"}"#)
+        );
 
         let list = ask(&server, "GET", "/api/v1/settings/providers", &[], None);
         assert_eq!(list.status, 200);
@@ -588,4 +593,119 @@ fn tasks_global_risk_history_and_check_on_both_backends() {
         );
         assert!(!check.json().as_array().unwrap().is_empty());
     });
+}
+
+#[test]
+fn a_provider_switched_pointed_elsewhere_tested_and_asked_for_its_models() {
+    use common::http::{Answer as Reply, TestServer};
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let server = Server::start(&sandbox, &socket);
+    let provider = TestServer::start(Reply::Status(
+        200,
+        r#"{"data":[{"id":"gpt-4o"},{"id":"gpt-4o-mini"}]}"#.into(),
+    ));
+    // A URL in the body of a test is never contacted.
+    let elsewhere = TestServer::start(Reply::Status(200, "{}".into()));
+    assert_eq!(save(&server, "openai", KEY, &[]).status, 200);
+
+    // PATCH: both checked before either is written.
+    let bad = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/providers/openai",
+        &[json_header()],
+        Some(br#"{"is_active": false, "base_url": "ftp://nowhere"}"#),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(
+        sandbox.run(&["providers", "list", "--json"], b"").json()[0]["is_active"],
+        true
+    );
+    let body = json!({ "is_active": false, "base_url": provider.base_url() }).to_string();
+    let patched = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/providers/openai",
+        &[json_header()],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert_eq!(
+        patched.body,
+        format!(
+            r#"{{"provider":"openai","is_configured":true,"is_active":false,"key_hint":"sk-...4321","base_url":"{}"}}"#,
+            provider.base_url()
+        )
+    );
+
+    // A typed key goes to the stored base URL, and is not stored.
+    let typed = json!({ "api_key": OTHER, "base_url": elsewhere.base_url() }).to_string();
+    let refused = ask(
+        &server,
+        "POST",
+        "/api/v1/settings/providers/openai/test",
+        &[json_header()],
+        Some(typed.as_bytes()),
+    );
+    assert_eq!(refused.status, 422);
+    let typed = json!({ "api_key": OTHER }).to_string();
+    let tested = ask(
+        &server,
+        "POST",
+        "/api/v1/settings/llm/providers/openai/test",
+        &[json_header()],
+        Some(typed.as_bytes()),
+    );
+    assert_eq!(tested.status, 200, "{}", tested.body);
+    assert_eq!(tested.json()["success"], true);
+    assert_eq!(tested.json()["outcome"], "ok");
+    let request = provider.next_request();
+    assert_eq!(request.target, "/v1/models");
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {OTHER}").as_str())
+    );
+    assert!(elsewhere.another_request().is_none());
+    assert!(!tested.body.contains(OTHER));
+    // The stored key, with no body.
+    let stored = ask(
+        &server,
+        "POST",
+        "/api/v1/settings/providers/openai/test",
+        &[],
+        None,
+    );
+    assert_eq!(stored.json()["success"], true);
+    assert_eq!(
+        provider.next_request().header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(
+        sandbox.run(&["providers", "list", "--json"], b"").json()[0]["key_hint"],
+        "sk-...4321"
+    );
+
+    let models = ask(
+        &server,
+        "GET",
+        "/api/v1/settings/providers/openai/models",
+        &[],
+        None,
+    );
+    assert_eq!(
+        (models.status, models.body.as_str()),
+        (200, r#"["gpt-4o","gpt-4o-mini"]"#)
+    );
+
+    // "" resets the base URL.
+    let reset = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/providers/openai",
+        &[json_header()],
+        Some(br#"{"base_url": ""}"#),
+    );
+    assert_eq!(reset.json()["base_url"], Value::Null);
 }

@@ -42,6 +42,8 @@ pub enum ApiError {
     NotJson,
     /// 503: the database is busy, or did not answer in time.
     Unavailable(String),
+    /// 502: the provider asked on the caller's behalf did not answer as one should.
+    Upstream(String),
     /// 500: anything else, in one line without a secret.
     Failed(String),
 }
@@ -99,6 +101,7 @@ impl IntoResponse for ApiError {
                 json!("the body must be JSON (Content-Type: application/json)"),
             ),
             ApiError::Unavailable(text) => (StatusCode::SERVICE_UNAVAILABLE, json!(text)),
+            ApiError::Upstream(text) => (StatusCode::BAD_GATEWAY, json!(text)),
             ApiError::Failed(text) => (StatusCode::INTERNAL_SERVER_ERROR, json!(text)),
         };
         let mut response = json_response(status, &json!({ "detail": detail }));

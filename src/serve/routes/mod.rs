@@ -11,7 +11,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::connect_info::{self, ConnectInfo};
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -65,8 +65,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/llm/providers", get(providers::list_providers))
         .route(
             "/providers/{provider}",
-            post(providers::save_key).delete(providers::delete_key),
+            post(providers::save_key)
+                .delete(providers::delete_key)
+                .patch(providers::patch),
         )
+        .route("/providers/{provider}/test", post(providers::test))
+        .route("/llm/providers/{provider}/test", post(providers::test))
+        .route("/providers/{provider}/models", get(providers::models))
+        .route("/llm/providers/{provider}/models", get(providers::models))
         .route("/llm/providers/{provider}", put(providers::save_key))
         .route("/task-assignments", get(tasks::list).post(tasks::apply))
         .route("/llm/assignments", get(tasks::list).put(tasks::apply))
@@ -86,6 +92,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/check", get(trail::check));
     Router::new()
         .route("/health", get(health))
+        .route("/health/ready", get(ready))
         .nest("/api/v1/settings", settings)
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
@@ -120,6 +127,21 @@ async fn health() -> Response {
         StatusCode::OK,
         &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
     )
+}
+
+/// 200 when the database answered within 2 s, else 503.
+async fn ready(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+) -> Result<Response, ApiError> {
+    let asked = app.pool.run(caller.actor(), |s| s.change_marker());
+    match tokio::time::timeout(std::time::Duration::from_secs(2), asked).await {
+        Ok(Ok(_)) => Ok(json_response(StatusCode::OK, &json!({"status": "ready"}))),
+        Ok(Err(error)) => Err(error),
+        Err(_) => Err(ApiError::Unavailable(
+            "the database did not answer within 2 s".into(),
+        )),
+    }
 }
 
 async fn not_found() -> Response {

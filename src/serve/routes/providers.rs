@@ -110,3 +110,162 @@ pub async fn delete_key(
         .await?;
     Ok(provider_answer(&state))
 }
+
+/// A provider's status with its base URL override, as PATCH answers it.
+fn with_base_url(state: &ProviderState) -> Response {
+    let mut body = serde_json::to_value(&state.status).unwrap_or(Value::Null);
+    if let Value::Object(fields) = &mut body {
+        fields.insert(
+            "base_url".into(),
+            state
+                .base_url
+                .as_ref()
+                .map_or(Value::Null, |url| Value::String(url.to_string())),
+        );
+    }
+    // The seed's order: provider, is_configured, is_active, key_hint, base_url.
+    let text = format!(
+        "{{\"provider\":{},\"is_configured\":{},\"is_active\":{},\"key_hint\":{},\"base_url\":{}}}",
+        body["provider"],
+        body["is_configured"],
+        body["is_active"],
+        body["key_hint"],
+        body["base_url"]
+    );
+    crate::serve::answer::tagged(
+        crate::serve::answer::json_text(StatusCode::OK, text),
+        state.revision,
+    )
+}
+
+/// PATCH: `{"is_active": bool, "base_url": "..."}`, either; absent or
+/// `null` leaves it as it is, `""` resets the base URL to the default.
+/// Both are checked before either is written.
+pub async fn patch(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let provider = provider_of(&provider)?;
+    let fields = body_object(&headers, &body, &["is_active", "base_url"])?;
+    let mut problems = Vec::new();
+    let active = match fields.get("is_active") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(on)) => Some(*on),
+        Some(_) => {
+            problems.push(Problem::new(
+                "bool_type",
+                "is_active",
+                "Input should be a valid boolean",
+            ));
+            None
+        }
+    };
+    let base_url = match fields.get("base_url") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) if text.trim().is_empty() => Some(None),
+        Some(Value::String(text)) => match crate::base_url::BaseUrl::parse(text.trim()) {
+            Ok(url) => Some(Some(url)),
+            Err(refusal) => {
+                problems.push(Problem::new("value_error", "base_url", refusal.to_string()));
+                None
+            }
+        },
+        Some(_) => {
+            problems.push(Problem::new(
+                "string_type",
+                "base_url",
+                "Input should be a valid string",
+            ));
+            None
+        }
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    let state = app
+        .pool
+        .run(caller.actor(), move |s| {
+            if let Some(url) = &base_url {
+                s.set_checked_base_url(provider, url.as_ref())?;
+            }
+            if let Some(on) = active {
+                s.set_active(provider, on)?;
+            }
+            announce(s);
+            state_now(s, provider)
+        })
+        .await?;
+    Ok(with_base_url(&state))
+}
+
+/// POST .../test: with no body or `{}`, the stored key; with
+/// `{"api_key": "..."}`, that key (not stored). Either goes only to the
+/// provider's stored or default base URL, never to one from the request.
+pub async fn test(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let provider = provider_of(&provider)?;
+    let fields = body_object(&headers, &body, &["api_key"])?;
+    let typed = match fields.get("api_key") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(api_key_of(&fields)?),
+    };
+    let target = app
+        .pool
+        .run(caller.actor(), move |s| match typed {
+            Some(key) => Ok(crate::connection_test::TestTarget::new(
+                provider,
+                s.base_url(provider)?,
+                Some(key.as_secret().clone()),
+            )),
+            None => s.test_target(provider),
+        })
+        .await?;
+    // The request itself runs off the database's handles: a server that
+    // never answers holds none of them.
+    let result = tokio::task::spawn_blocking(move || target.run())
+        .await
+        .map_err(|_| ApiError::Failed("the test stopped".into()))?;
+    let outcome = serde_json::to_value(result.outcome).unwrap_or(Value::Null);
+    Ok(json_response(
+        StatusCode::OK,
+        &serde_json::json!({
+            "success": result.outcome == crate::connection_test::TestOutcome::Ok,
+            "message": result.detail,
+            "outcome": outcome,
+        }),
+    ))
+}
+
+/// GET .../models: the model ids the provider offers with its stored key,
+/// sorted; 502 when the provider does not list them.
+pub async fn models(
+    State(app): State<Arc<App>>,
+    ConnectInfo(caller): ConnectInfo<Caller>,
+    Path(provider): Path<String>,
+) -> Result<Response, ApiError> {
+    let provider = provider_of(&provider)?;
+    let target = app
+        .pool
+        .run(caller.actor(), move |s| s.test_target(provider))
+        .await?;
+    let listed = tokio::task::spawn_blocking(move || target.list_models())
+        .await
+        .map_err(|_| ApiError::Failed("the request stopped".into()))?;
+    match listed {
+        Ok(models) => Ok(json_response(StatusCode::OK, &models)),
+        Err(result) => Err(ApiError::Upstream(format!(
+            "cannot list the models of {}: {} ({})",
+            provider.display_name(),
+            result.outcome.label(),
+            result.detail
+        ))),
+    }
+}
