@@ -709,3 +709,116 @@ fn a_provider_switched_pointed_elsewhere_tested_and_asked_for_its_models() {
     );
     assert_eq!(reset.json()["base_url"], Value::Null);
 }
+
+#[test]
+fn the_telegram_bot_set_changed_and_tested_and_its_token_never_comes_back() {
+    use common::http::{Answer as Reply, TestServer};
+    const TOKEN: &str = "123456789:AAEhBOweik6ad9r_QpvwYlzP3Lm8xUvKQ1c";
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let server = Server::start(&sandbox, &socket);
+    let telegram = TestServer::start(Reply::Routes(vec![
+        (
+            "/getMe",
+            200,
+            r#"{"ok":true,"result":{"id":1,"is_bot":true,"username":"alerts_bot"}}"#.into(),
+        ),
+        (
+            "/sendMessage",
+            200,
+            r#"{"ok":true,"result":{"message_id":7}}"#.into(),
+        ),
+    ]));
+
+    let unset = ask(&server, "GET", "/api/v1/settings/telegram", &[], None);
+    assert_eq!(unset.status, 200);
+    assert_eq!(
+        unset.json(),
+        json!({"is_configured": false, "is_enabled": false, "chat_id": "", "token_hint": null,
+               "notify_changes": false, "base_url": null, "last_test": null})
+    );
+    // A token without a chat when none is stored: refused, nothing stored.
+    let no_chat = ask(
+        &server,
+        "PUT",
+        "/api/v1/settings/telegram",
+        &[json_header()],
+        Some(json!({ "bot_token": TOKEN }).to_string().as_bytes()),
+    );
+    assert_eq!(no_chat.status, 422, "{}", no_chat.body);
+    // A bad chat and a good base URL in one PATCH: nothing is written.
+    let half = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/telegram",
+        &[json_header()],
+        Some(
+            json!({ "chat_id": "not a chat", "base_url": telegram.base_url() })
+                .to_string()
+                .as_bytes(),
+        ),
+    );
+    assert_eq!(half.status, 422);
+    assert_eq!(half.json()["detail"][0]["loc"], json!(["body", "chat_id"]));
+    let body = json!({ "base_url": telegram.base_url() }).to_string();
+    let pointed = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/telegram",
+        &[json_header()],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(pointed.status, 200, "{}", pointed.body);
+    let set = ask(
+        &server,
+        "PUT",
+        "/api/v1/settings/telegram",
+        &[json_header()],
+        Some(
+            json!({ "bot_token": TOKEN, "chat_id": "-1001234567890" })
+                .to_string()
+                .as_bytes(),
+        ),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(set.json()["is_enabled"], true);
+    assert_eq!(set.json()["token_hint"], "123...KQ1c");
+    assert_eq!(set.json()["chat_id"], "-1001234567890");
+    assert!(!set.body.contains(TOKEN));
+    let shown = sandbox.run(&["telegram", "show", "--json"], b"").json();
+    assert_eq!(shown["token_hint"], "123...KQ1c");
+
+    let tested = ask(&server, "POST", "/api/v1/settings/telegram/test", &[], None);
+    assert_eq!(tested.status, 200, "{}", tested.body);
+    assert_eq!(tested.json()["success"], true);
+    assert!(!tested.body.contains(TOKEN));
+    assert_eq!(telegram.next_request().target, format!("/bot{TOKEN}/getMe"));
+    assert_eq!(
+        telegram.next_request().target,
+        format!("/bot{TOKEN}/sendMessage")
+    );
+    let recorded = ask(&server, "GET", "/api/v1/settings/telegram", &[], None);
+    assert_eq!(recorded.json()["last_test"]["outcome"], "ok");
+
+    let patched = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/telegram",
+        &[json_header()],
+        Some(br#"{"is_enabled": false, "notify_changes": true}"#),
+    );
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert_eq!(
+        (
+            patched.json()["is_enabled"].clone(),
+            patched.json()["notify_changes"].clone()
+        ),
+        (json!(false), json!(true))
+    );
+    let logged = server.logged();
+    assert!(
+        logged.iter().all(|line| !line.contains(TOKEN)),
+        "{logged:?}"
+    );
+}

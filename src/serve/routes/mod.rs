@@ -3,6 +3,7 @@
 mod fields;
 mod providers;
 mod tasks;
+mod telegram;
 mod trail;
 
 use std::sync::Arc;
@@ -88,6 +89,13 @@ pub fn router(app: Arc<App>) -> Router {
                 .put(fields::set_risk)
                 .patch(fields::set_risk),
         )
+        .route(
+            "/telegram",
+            get(telegram::show)
+                .put(telegram::set)
+                .patch(telegram::patch),
+        )
+        .route("/telegram/test", post(telegram::test))
         .route("/history", get(trail::history))
         .route("/check", get(trail::check));
     Router::new()
