@@ -822,3 +822,93 @@ fn the_telegram_bot_set_changed_and_tested_and_its_token_never_comes_back() {
         "{logged:?}"
     );
 }
+
+#[test]
+fn the_openapi_description_is_every_route_the_server_answers() {
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let server = Server::start(&sandbox, &socket);
+    let document = ask(&server, "GET", "/api/v1/openapi.json", &[], None);
+    assert_eq!(document.status, 200);
+    let document = document.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    // Every route of the contract, at the seed's path and the web page's.
+    for path in [
+        "/health",
+        "/health/ready",
+        "/api/v1/openapi.json",
+        "/api/v1/settings/providers",
+        "/api/v1/settings/llm/providers",
+        "/api/v1/settings/providers/{provider}",
+        "/api/v1/settings/llm/providers/{provider}",
+        "/api/v1/settings/providers/{provider}/test",
+        "/api/v1/settings/llm/providers/{provider}/test",
+        "/api/v1/settings/providers/{provider}/models",
+        "/api/v1/settings/llm/providers/{provider}/models",
+        "/api/v1/settings/task-assignments",
+        "/api/v1/settings/llm/assignments",
+        "/api/v1/settings/global",
+        "/api/v1/settings/risk",
+        "/api/v1/settings/telegram",
+        "/api/v1/settings/telegram/test",
+        "/api/v1/settings/history",
+        "/api/v1/settings/check",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not described");
+    }
+    // Every method described is served (neither 404 nor 405), and a
+    // method not described is not.
+    let all = ["get", "post", "put", "patch", "delete"];
+    for (path, methods) in paths {
+        let concrete = path.replace("{provider}", "openai");
+        for method in all {
+            let described = methods.get(method).is_some();
+            let answer = ask(
+                &server,
+                &method.to_uppercase(),
+                &concrete,
+                &[json_header()],
+                Some(b"{}"),
+            );
+            if described {
+                assert!(
+                    answer.status != 404 && answer.status != 405,
+                    "{method} {path}: {} {}",
+                    answer.status,
+                    answer.body
+                );
+            } else {
+                assert_eq!(
+                    answer.status, 405,
+                    "{method} {path} is served but not described"
+                );
+            }
+        }
+    }
+    // The schemas come from the registries and the field descriptions.
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(
+        schemas["ProviderStatus"]["properties"]["provider"]["enum"],
+        json!(["openai", "gemini", "anthropic", "openrouter", "ollama"])
+    );
+    assert_eq!(
+        schemas["TaskAssignment"]["properties"]["task"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        9
+    );
+    let risk = &schemas["RiskSettings"]["properties"];
+    assert_eq!(risk["max_drawdown_pct"]["exclusiveMinimum"], 0.0);
+    assert_eq!(risk["max_drawdown_pct"]["maximum"], 100.0);
+    assert_eq!(risk["max_open_positions"]["default"], 5);
+    for group in llm_settings::field_groups::ALL {
+        let described = schemas[format!("{}Settings", group.title)]["properties"]
+            .as_object()
+            .unwrap()
+            .len();
+        assert_eq!(described, group.fields.len(), "{}", group.title);
+    }
+}

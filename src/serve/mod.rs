@@ -5,6 +5,7 @@
 //! never link the server.
 
 pub mod answer;
+pub mod openapi;
 pub mod pool;
 pub mod routes;
 pub mod socket;

@@ -2,6 +2,7 @@
 
 mod fields;
 mod providers;
+pub mod table;
 mod tasks;
 mod telegram;
 mod trail;
@@ -16,7 +17,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use axum::serve::IncomingStream;
 use serde_json::{Map, Value, json};
 use tokio::net::UnixListener;
@@ -61,46 +62,13 @@ impl connect_info::Connected<IncomingStream<'_, UnixListener>> for Caller {
 /// Every route: the seed's path and the path the trading system's web
 /// page calls, served by the same handler.
 pub fn router(app: Arc<App>) -> Router {
-    let settings = Router::new()
-        .route("/providers", get(providers::list_providers))
-        .route("/llm/providers", get(providers::list_providers))
-        .route(
-            "/providers/{provider}",
-            post(providers::save_key)
-                .delete(providers::delete_key)
-                .patch(providers::patch),
-        )
-        .route("/providers/{provider}/test", post(providers::test))
-        .route("/llm/providers/{provider}/test", post(providers::test))
-        .route("/providers/{provider}/models", get(providers::models))
-        .route("/llm/providers/{provider}/models", get(providers::models))
-        .route("/llm/providers/{provider}", put(providers::save_key))
-        .route("/task-assignments", get(tasks::list).post(tasks::apply))
-        .route("/llm/assignments", get(tasks::list).put(tasks::apply))
-        .route(
-            "/global",
-            get(fields::show_global)
-                .put(fields::set_global)
-                .patch(fields::set_global),
-        )
-        .route(
-            "/risk",
-            get(fields::show_risk)
-                .put(fields::set_risk)
-                .patch(fields::set_risk),
-        )
-        .route(
-            "/telegram",
-            get(telegram::show)
-                .put(telegram::set)
-                .patch(telegram::patch),
-        )
-        .route("/telegram/test", post(telegram::test))
-        .route("/history", get(trail::history))
-        .route("/check", get(trail::check));
+    let settings = table::ROUTES.iter().fold(Router::new(), |router, route| {
+        router.route(route.path, (route.handler)())
+    });
     Router::new()
         .route("/health", get(health))
         .route("/health/ready", get(ready))
+        .route("/api/v1/openapi.json", get(openapi))
         .nest("/api/v1/settings", settings)
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
@@ -135,6 +103,12 @@ async fn health() -> Response {
         StatusCode::OK,
         &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
     )
+}
+
+/// The OpenAPI 3.1 description of every route, made from the route table
+/// and the field descriptions.
+async fn openapi() -> Response {
+    json_response(StatusCode::OK, &crate::serve::openapi::document())
 }
 
 /// 200 when the database answered within 2 s, else 503.
