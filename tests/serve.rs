@@ -912,3 +912,60 @@ fn the_openapi_description_is_every_route_the_server_answers() {
         assert_eq!(described, group.fields.len(), "{}", group.title);
     }
 }
+
+#[test]
+fn a_silent_database_is_503_within_the_deadline_and_health_still_answers() {
+    let Some(postgres) = common::pg_server::PgServer::start("a_silent_database_is_503") else {
+        return;
+    };
+    let mut sandbox = Sandbox::new(&postgres.url());
+    sandbox.set_env("LLM_SETTINGS_TIMEOUT", "2");
+    let socket = sandbox.home.path().join("api.sock");
+    let server = Server::start(&sandbox, &socket);
+    assert_eq!(save(&server, "openai", KEY, &[]).status, 200);
+
+    let paused = postgres.pause();
+    let started = Instant::now();
+    let read = ask(&server, "GET", "/api/v1/settings/providers", &[], None);
+    assert_eq!(read.status, 503, "{}", read.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(read.header("retry-after").is_some());
+    assert!(
+        read.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 2 s")
+    );
+    let health = ask(&server, "GET", "/health", &[], None);
+    assert_eq!(health.status, 200);
+    let ready = ask(&server, "GET", "/health/ready", &[], None);
+    assert_eq!(ready.status, 503);
+    let write = save(&server, "openai", OTHER, &[]);
+    assert!(
+        write.status == 503 || write.status == 504,
+        "{} {}",
+        write.status,
+        write.body
+    );
+    drop(paused);
+
+    // Once the database answers, so does the server: with handles of its own.
+    let started = Instant::now();
+    loop {
+        let again = ask(&server, "GET", "/api/v1/settings/providers", &[], None);
+        if again.status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{} {}",
+            again.status,
+            again.body
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

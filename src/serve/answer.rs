@@ -40,8 +40,10 @@ pub enum ApiError {
     Stale(StaleWrite),
     /// 415: a body that is not `application/json`.
     NotJson,
-    /// 503: the database is busy, or did not answer in time.
+    /// 503: the database is busy, or did not answer in time; nothing changed.
     Unavailable(String),
+    /// 504: the database stopped answering after a change's commit was sent.
+    Unknown(String),
     /// 502: the provider asked on the caller's behalf did not answer as one should.
     Upstream(String),
     /// 500: anything else, in one line without a secret.
@@ -101,6 +103,7 @@ impl IntoResponse for ApiError {
                 json!("the body must be JSON (Content-Type: application/json)"),
             ),
             ApiError::Unavailable(text) => (StatusCode::SERVICE_UNAVAILABLE, json!(text)),
+            ApiError::Unknown(text) => (StatusCode::GATEWAY_TIMEOUT, json!(text)),
             ApiError::Upstream(text) => (StatusCode::BAD_GATEWAY, json!(text)),
             ApiError::Failed(text) => (StatusCode::INTERNAL_SERVER_ERROR, json!(text)),
         };

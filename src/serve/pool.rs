@@ -1,6 +1,6 @@
 //! The database side of `serve`: a few `Settings` handles, each used by one request at a time on a blocking thread, so that the runtime never waits on the database; a request that runs out of time is answered 503 and its handle is replaced.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -9,6 +9,7 @@ use super::answer::ApiError;
 use crate::actor::Actor;
 use crate::error::Error;
 use crate::settings::{OpenOptions, Settings};
+use crate::store::{PhaseWatch, WritePhase};
 
 /// How many requests use the database at once: one per core of the
 /// machine this runs on is plenty for settings.
@@ -47,25 +48,38 @@ impl Pool {
             .map_err(|_| ApiError::Unavailable("the server is stopping".into()))?;
         let handle = self.take();
         let options = self.options.clone();
+        let watch = Arc::new(PhaseWatch::default());
+        let watched = Arc::clone(&watch);
         let job = tokio::task::spawn_blocking(move || {
-            let mut settings = match handle {
-                Some(settings) => settings,
-                None => Settings::open(&options)?,
-            };
-            settings.act_as(actor);
-            let result = work(&mut settings);
-            if let Err(Error::Store(_)) = &result {
-                // The connection may be broken: the next use connects again.
-                let _ = settings.reconnect();
-            }
-            Ok::<_, Error>((settings, result))
+            PhaseWatch::watching(watched, || {
+                let mut settings = match handle {
+                    Some(settings) => settings,
+                    None => Settings::open(&options)?,
+                };
+                settings.act_as(actor);
+                let result = work(&mut settings);
+                if let Err(Error::Store(_)) = &result {
+                    // The connection may be broken: the next use connects again.
+                    let _ = settings.reconnect();
+                }
+                Ok::<_, Error>((settings, result))
+            })
         });
         let joined = match self.deadline {
             Some(deadline) => tokio::time::timeout(deadline, job).await.map_err(|_| {
-                ApiError::Unavailable(format!(
-                    "the database did not answer within {} s",
-                    deadline.as_secs()
-                ))
+                let silent = format!("the database did not answer within {} s", deadline.as_secs());
+                // What became of a change is known from how far its write went.
+                match watch.phase() {
+                    WritePhase::CommitSent => ApiError::Unknown(format!(
+                        "{silent}; the change may or may not have been saved: see llm-settings history"
+                    )),
+                    WritePhase::Committed => ApiError::Unknown(format!(
+                        "{silent}; the change was saved"
+                    )),
+                    WritePhase::None | WritePhase::Writing => {
+                        ApiError::Unavailable(format!("{silent}; nothing was changed"))
+                    }
+                }
             })?,
             None => job.await,
         };

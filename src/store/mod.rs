@@ -125,7 +125,7 @@ use connection::DbConnection;
 pub use connection::{SQLITE_BUSY_TIMEOUT_MS, WRITERS_LOCK, connection_url};
 pub use fields::{FieldRow, FieldWrite};
 pub use location::{DATABASE_URL_VAR, DatabaseLocation, DatabaseUrlError, redact_url};
-pub use phase::{WritePhase, committed_any, write_phase};
+pub use phase::{PhaseWatch, WritePhase, committed_any, write_phase};
 pub use providers::{ActiveChange, ConfigRow, KeySave};
 pub use secrets::{ResealError, ResealMode, SealedValue};
 pub use tasks::{TaskOutcome, TaskRow, TaskRows, TaskWrite};

@@ -1,5 +1,7 @@
 //! How far this process's write has gone: recorded by the write path, read by whatever must say what became of a change when the database stopped answering (the command line's deadline, the console's quit).
 
+use std::cell::RefCell;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// Where this process's latest write transaction stands.
@@ -20,14 +22,45 @@ pub enum WritePhase {
 static PHASE: AtomicU8 = AtomicU8::new(0);
 static COMMITTED_ANY: AtomicBool = AtomicBool::new(false);
 
-/// The phase of this process's latest write.
-pub fn write_phase() -> WritePhase {
-    match PHASE.load(Ordering::SeqCst) {
+thread_local! {
+    /// Where this thread's write phase is also told, for a caller that
+    /// must know it about one request among several (the server).
+    static WATCHER: RefCell<Option<Arc<PhaseWatch>>> = const { RefCell::new(None) };
+}
+
+/// One piece of work's write phase, seen from another thread: the server
+/// gives each request's work one, and reads it when the work runs out of
+/// time, to answer 503 (nothing changed) or 504 (unknown).
+#[derive(Debug, Default)]
+pub struct PhaseWatch(AtomicU8);
+
+impl PhaseWatch {
+    /// The phase the watched work reached.
+    pub fn phase(&self) -> WritePhase {
+        decode(self.0.load(Ordering::SeqCst))
+    }
+
+    /// Runs `work` on this thread with its write phases told to `watch`.
+    pub fn watching<T>(watch: Arc<PhaseWatch>, work: impl FnOnce() -> T) -> T {
+        WATCHER.with(|cell| *cell.borrow_mut() = Some(watch));
+        let result = work();
+        WATCHER.with(|cell| *cell.borrow_mut() = None);
+        result
+    }
+}
+
+fn decode(value: u8) -> WritePhase {
+    match value {
         1 => WritePhase::Writing,
         2 => WritePhase::CommitSent,
         3 => WritePhase::Committed,
         _ => WritePhase::None,
     }
+}
+
+/// The phase of this process's latest write.
+pub fn write_phase() -> WritePhase {
+    decode(PHASE.load(Ordering::SeqCst))
 }
 
 /// Whether any write of this process has been committed.
@@ -47,6 +80,11 @@ pub(crate) fn enter(phase: WritePhase) {
         }
     };
     PHASE.store(value, Ordering::SeqCst);
+    WATCHER.with(|cell| {
+        if let Some(watch) = cell.borrow().as_ref() {
+            watch.0.store(value, Ordering::SeqCst);
+        }
+    });
 }
 
 /// A write transaction ended: committed, or failed. A failure before the
