@@ -969,3 +969,107 @@ fn a_silent_database_is_503_within_the_deadline_and_health_still_answers() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn a_stalled_header_is_cut_off_and_the_65th_connection_is_refused_while_others_are_served() {
+    use std::io::Read;
+    use std::os::unix::net::UnixStream;
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let server = Server::start(&sandbox, &socket);
+
+    // Half a header, then nothing.
+    let mut stalled = UnixStream::connect(&socket).unwrap();
+    stalled
+        .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    let since = Instant::now();
+    // Others are served meanwhile.
+    assert_eq!(ask(&server, "GET", "/health", &[], None).status, 200);
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = stalled.read_to_end(&mut rest);
+    let cut = since.elapsed();
+    assert!(
+        cut >= Duration::from_secs(9) && cut <= Duration::from_secs(12),
+        "{cut:?}"
+    );
+
+    // 64 connections open; the next one is told so; once they close, served.
+    let open: Vec<UnixStream> = (0..64)
+        .map(|_| UnixStream::connect(&socket).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let refused = ask(&server, "GET", "/health", &[], None);
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.json()["detail"], "too many connections; try again");
+    drop(open);
+    let started = Instant::now();
+    while ask(&server, "GET", "/health", &[], None).status != 200 {
+        assert!(started.elapsed() < Duration::from_secs(5), "still refused");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn pythons_http_client_saves_a_key_and_reads_the_seeds_answers() {
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let _server = Server::start(&sandbox, &socket);
+    // Python's standard library over the socket, as a service would call it.
+    let script = r#"
+import http.client, json, socket, sys
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost")
+        self.path = path
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+
+def call(method, path, body=None):
+    c = UnixConnection(sys.argv[1])
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    c.request(method, path, json.dumps(body) if body is not None else None, headers)
+    r = c.getresponse()
+    return r.status, r.getheader("ETag"), json.loads(r.read() or "null")
+
+key = sys.stdin.read().strip()
+print(json.dumps([
+    call("POST", "/api/v1/settings/providers/anthropic", {"api_key": key}),
+    call("POST", "/api/v1/settings/providers/nope", {"api_key": key}),
+    call("GET", "/api/v1/settings/llm/providers"),
+]))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .arg(&socket)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(KEY.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let answers: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        answers[0],
+        json!([200, "\"1\"", {"provider": "anthropic", "is_configured": true, "is_active": true, "key_hint": "sk-...4321"}])
+    );
+    assert_eq!(
+        answers[1],
+        json!([400, null, {"detail": "Invalid provider: nope"}])
+    );
+    assert_eq!(answers[2][2][2]["key_hint"], "sk-...4321");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY));
+}

@@ -5,6 +5,7 @@
 //! never link the server.
 
 pub mod answer;
+pub mod connections;
 pub mod openapi;
 pub mod pool;
 pub mod routes;
@@ -80,10 +81,8 @@ fn run(args: &ServeArgs) -> Result<(), (u8, String)> {
     eprintln!("serving the settings API on {}", path.display());
     let served = runtime.block_on(async move {
         let listener = tokio::net::UnixListener::from_std(listener)?;
-        let service = routes::router(app).into_make_service_with_connect_info::<routes::Caller>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(stop_signal())
-            .await
+        connections::serve(listener, routes::router(app), stop_signal(), DRAIN).await;
+        Ok::<(), std::io::Error>(())
     });
     // In-flight requests had their time; none is waited for longer.
     runtime.shutdown_timeout(DRAIN);

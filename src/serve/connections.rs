@@ -1,0 +1,74 @@
+//! The server's connections: HTTP/1 over the socket, at most 64 at once (more get 503), a request's headers within 10 s, and on SIGTERM no new ones while those open finish (5 s at most).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::connect_info::ConnectInfo;
+use axum::http::StatusCode;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use serde_json::json;
+use tokio::net::UnixListener;
+use tokio::sync::Semaphore;
+
+use super::answer::json_response;
+use super::routes::Caller;
+
+/// The most connections served at once.
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// How long a request's headers may take to arrive.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `router` on `listener` until `stop` resolves, then lets the
+/// connections open finish, for at most `drain`.
+pub async fn serve(
+    listener: UnixListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()>,
+    drain: Duration,
+) {
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    tokio::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A connection that failed before it was accepted: the next one.
+                Err(_) => continue,
+            },
+            () = &mut stop => break,
+        };
+        let caller = Caller {
+            uid: stream.peer_cred().ok().map(|cred| cred.uid()),
+        };
+        let permit = Arc::clone(&permits).try_acquire_owned();
+        let app = match &permit {
+            Ok(_) => router.clone(),
+            // One connection too many: told so, and closed.
+            Err(_) => Router::new().fallback(|| async {
+                json_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &json!({"detail": "too many connections; try again"}),
+                )
+            }),
+        };
+        let service = TowerToHyperService::new(app.layer(axum::Extension(ConnectInfo(caller))));
+        let mut builder = http.clone();
+        if permit.is_err() {
+            builder.keep_alive(false);
+        }
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    let _ = tokio::time::timeout(drain, graceful.shutdown()).await;
+}
