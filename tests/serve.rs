@@ -25,8 +25,16 @@ struct Server {
 
 impl Server {
     fn start(sandbox: &Sandbox, socket: &Path) -> Server {
+        Server::start_at(sandbox, Some(socket))
+    }
+
+    /// A server on `socket`, or on the default path when `None`.
+    fn start_at(sandbox: &Sandbox, socket: Option<&Path>) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"));
-        command.env_clear().arg("--socket").arg(socket);
+        command.env_clear();
+        if let Some(socket) = socket {
+            command.arg("--socket").arg(socket);
+        }
         for (name, value) in &sandbox.envs {
             command.env(name, value);
         }
@@ -44,10 +52,12 @@ impl Server {
             }
         });
         let first = log.recv_timeout(Duration::from_secs(20)).unwrap();
-        assert!(first.starts_with("serving the settings API on"), "{first}");
+        let socket = first
+            .strip_prefix("serving the settings API on ")
+            .unwrap_or_else(|| panic!("{first}"));
         Server {
             child,
-            socket: socket.to_owned(),
+            socket: PathBuf::from(socket),
             log,
         }
     }
@@ -294,31 +304,8 @@ fn no_secret_in_any_answer_or_log_line_and_the_socket_is_its_owners() {
     std::fs::create_dir(sandbox.home.path().join("run")).unwrap();
     let socket = sandbox.home.path().join("run/llm-settings/api.sock");
     // The default place: a folder of mode 0700, the socket 0600.
-    let mut command = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"));
-    command.env_clear();
-    for (name, value) in &sandbox.envs {
-        command.env(name, value);
-    }
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (lines, log) = mpsc::channel();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let first = log.recv_timeout(Duration::from_secs(20)).unwrap();
-    assert!(first.contains(&socket.display().to_string()), "{first}");
-    let server = Server {
-        child,
-        socket: socket.clone(),
-        log,
-    };
+    let server = Server::start_at(&sandbox, None);
+    assert_eq!(server.socket, socket);
     let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(socket.parent().unwrap()), 0o700);
     assert_eq!(mode(&socket), 0o600);
