@@ -1060,3 +1060,105 @@ print(json.dumps([
     assert_eq!(answers[2][2][2]["key_hint"], "sk-...4321");
     assert!(!String::from_utf8_lossy(&output.stdout).contains(KEY));
 }
+
+#[test]
+fn eight_clients_of_200_mixed_requests_lose_nothing_on_both_backends() {
+    on_each_backend("eight_clients_of_200_mixed_requests", |db| {
+        let sandbox = Sandbox::new(&db.url);
+        let socket = sandbox.home.path().join("api.sock");
+        let server = Server::start(&sandbox, &socket);
+        // Eight threads of Python's http.client, each with its own
+        // connection: reads, saves (some at a revision) and merges.
+        let script = r#"
+import http.client, json, socket, sys, threading
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=30)
+        self.path = path
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+
+results = []
+lock = threading.Lock()
+
+def client(n):
+    c = UnixConnection(sys.argv[1])
+    for i in range(200):
+        kind = i % 4
+        headers = {"Content-Type": "application/json"}
+        if kind == 0:
+            c.request("GET", "/api/v1/settings/providers")
+        elif kind == 1:
+            key = "sk-proj-LOAD%02dx%03dabcdefghijklmn-%04d" % (n, i, n * 1000 + i)
+            c.request("POST", "/api/v1/settings/providers/openai", json.dumps({"api_key": key}), headers)
+        elif kind == 2:
+            headers["If-Match"] = '"%d"' % (i % 7)
+            key = "sk-proj-MATCH%02dx%03dabcdefghijklm-%04d" % (n, i, n * 1000 + i)
+            c.request("POST", "/api/v1/settings/providers/gemini", json.dumps({"api_key": key}), headers)
+        else:
+            value = 1 + n * 100 + i // 4
+            c.request("PATCH", "/api/v1/settings/risk", json.dumps({"max_open_positions": value}), headers)
+        r = c.getresponse()
+        body = r.read()
+        with lock:
+            results.append([kind, r.status, json.loads(body) if body else None, n, i])
+
+threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps(results))
+"#;
+        let output = Command::new("python3")
+            .args(["-c", script])
+            .arg(&server.socket)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(results.len(), 1600);
+        let mut acknowledged = [0usize; 4];
+        for result in &results {
+            let status = result[1].as_u64().unwrap();
+            assert!([200, 412, 503].contains(&status), "{result}");
+            if status == 200 {
+                acknowledged[result[0].as_u64().unwrap() as usize] += 1;
+            }
+        }
+        // Every acknowledged write is in the trail once, and the values
+        // now are those of the newest entries.
+        let history = sandbox
+            .run(&["history", "--json", "--limit", "5000"], b"")
+            .json();
+        let entries = history.as_array().unwrap();
+        let count = |group: &str, subject: &str| {
+            entries
+                .iter()
+                .filter(|entry| entry["group"] == group && entry["subject"] == subject)
+                .count()
+        };
+        assert_eq!(count("providers", "openai"), acknowledged[1]);
+        assert_eq!(count("providers", "gemini"), acknowledged[2]);
+        assert_eq!(count("risk", "max_open_positions"), acknowledged[3]);
+        let newest = |subject: &str| {
+            entries
+                .iter()
+                .find(|entry| entry["subject"] == subject)
+                .map(|entry| entry["new"].clone())
+                .unwrap()
+        };
+        let list = sandbox.run(&["providers", "list", "--json"], b"").json();
+        assert_eq!(list[0]["key_hint"], newest("openai"));
+        let risk = sandbox.run(&["risk", "show", "--json"], b"").json();
+        assert_eq!(
+            risk["max_open_positions"].to_string(),
+            newest("max_open_positions").as_str().unwrap()
+        );
+        assert!(server.logged().iter().all(|line| !line.contains("error")));
+    });
+}
