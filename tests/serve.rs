@@ -1162,3 +1162,40 @@ print(json.dumps(results))
         assert!(server.logged().iter().all(|line| !line.contains("error")));
     });
 }
+
+#[test]
+fn golden_answers() {
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let server = Server::start(&sandbox, &socket);
+    let requests: [(&str, &str, Option<&[u8]>); 14] = [
+        ("GET", "/api/v1/settings/providers", None),
+        ("POST", "/api/v1/settings/providers/anthropic", Some(br#"{"api_key": "sk-ant-api03-GOLDENGOLDENGOLDEN-cdef"}"#)),
+        ("POST", "/api/v1/settings/providers/xyz", Some(br#"{"api_key": "sk-x"}"#)),
+        ("POST", "/api/v1/settings/providers/openai", Some(br#"{"api_key": ""}"#)),
+        ("POST", "/api/v1/settings/providers/openai", Some(br#"{"api_kee": "sk-proj-TYPOTYPOTYPO"}"#)),
+        ("POST", "/api/v1/settings/providers/openai", Some(br#"{"api_key": 42}"#)),
+        ("GET", "/api/v1/settings/task-assignments", None),
+        ("POST", "/api/v1/settings/task-assignments", Some(br#"{"assignments": [{"task": "vision", "provider": "anthropic", "model_name": "claude sonnet"}]}"#)),
+        ("GET", "/api/v1/settings/global", None),
+        ("PATCH", "/api/v1/settings/risk", Some(br#"{"max_drawdown_pct": 0, "hedging_allowed": 1}"#)),
+        ("PUT", "/api/v1/settings/risk", Some(br#"{"drawdown_check_enabled": true}"#)),
+        ("GET", "/api/v1/settings/telegram", None),
+        ("GET", "/api/v1/settings/nowhere", None),
+        ("DELETE", "/api/v1/settings/global", None),
+    ];
+    let mut golden = String::new();
+    for (method, path, body) in requests {
+        let answer = ask(&server, method, path, &[json_header()], body);
+        let etag = answer
+            .header("etag")
+            .map(|tag| format!(" ETag: {tag}"))
+            .unwrap_or_default();
+        golden.push_str(&format!(
+            "{method} {path}\n-> {}{etag}\n{}\n\n",
+            answer.status, answer.body
+        ));
+    }
+    insta::assert_snapshot!(golden);
+}

@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::error::Error;
 use crate::revision::StaleWrite;
@@ -15,18 +15,38 @@ use crate::store::StoreError;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub kind: &'static str,
-    pub field: String,
+    /// Where, as FastAPI says it: `["body", "assignments", 0, "model_name"]`.
+    pub loc: Vec<Value>,
     pub message: String,
 }
 
 impl Problem {
+    /// A problem with the body's field `field` (the body itself when empty).
     pub fn new(kind: &'static str, field: &str, message: impl Into<String>) -> Self {
+        let mut loc = vec![json!("body")];
+        if !field.is_empty() {
+            loc.push(json!(crate::sanitize::printable(field)));
+        }
+        Problem::at(kind, loc, message)
+    }
+
+    /// A problem at `loc`.
+    pub fn at(kind: &'static str, loc: Vec<Value>, message: impl Into<String>) -> Self {
         Problem {
             kind,
-            field: crate::sanitize::printable(field),
+            loc,
             message: message.into(),
         }
     }
+}
+
+/// One 422 item, its fields in FastAPI's order: type, loc, msg.
+#[derive(serde::Serialize)]
+struct Item {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    loc: Vec<Value>,
+    msg: String,
 }
 
 /// A request that gets an answer other than 200.
@@ -73,19 +93,22 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, detail) = match self {
             ApiError::BadName(text) => (StatusCode::BAD_REQUEST, json!(text)),
-            ApiError::Unprocessable(problems) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                problems
+            ApiError::Unprocessable(problems) => {
+                // Items keep FastAPI's order (type, loc, msg): written from
+                // their struct, not through a map.
+                let items: Vec<Item> = problems
                     .into_iter()
-                    .map(|problem| {
-                        let mut loc = vec![json!("body")];
-                        if !problem.field.is_empty() {
-                            loc.push(json!(problem.field));
-                        }
-                        json!({"type": problem.kind, "loc": loc, "msg": problem.message})
+                    .map(|problem| Item {
+                        kind: problem.kind,
+                        loc: problem.loc,
+                        msg: problem.message,
                     })
-                    .collect(),
-            ),
+                    .collect();
+                return json_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &Unprocessable { detail: items },
+                );
+            }
             ApiError::Stale(stale) => (
                 StatusCode::PRECONDITION_FAILED,
                 json!(format!(
@@ -115,6 +138,12 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A 422's body.
+#[derive(serde::Serialize)]
+struct Unprocessable {
+    detail: Vec<Item>,
 }
 
 /// A JSON answer, its fields in the order of their type (a provider's

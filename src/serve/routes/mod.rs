@@ -71,8 +71,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/openapi.json", get(openapi))
         .nest("/api/v1/settings", settings)
         .fallback(not_found)
-        .method_not_allowed_fallback(not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(method_not_allowed))
         .layer(middleware::from_fn(access_log))
         .with_state(app)
 }
@@ -130,11 +130,21 @@ async fn not_found() -> Response {
     json_response(StatusCode::NOT_FOUND, &json!({"detail": "Not Found"}))
 }
 
-async fn not_allowed() -> Response {
-    json_response(
+/// A 405 with its `Allow` header, as the router made it, and the body of
+/// every other refusal.
+async fn method_not_allowed(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let mut answer = json_response(
         StatusCode::METHOD_NOT_ALLOWED,
         &json!({"detail": "Method Not Allowed"}),
-    )
+    );
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// `If-Match: "N"`: the revision the caller saw; `None` without it.

@@ -18,17 +18,23 @@ use crate::task::{ModelName, Task, TaskAssignment};
 
 /// The nine as the seed gives them: `{"task", "provider", "model_name"}`,
 /// an unassigned task's provider `""`.
-fn listed(tasks: &[TaskAssignment]) -> Value {
+fn listed(tasks: &[TaskAssignment]) -> Vec<Listed<'_>> {
     tasks
         .iter()
-        .map(|assignment| {
-            json!({
-                "task": assignment.task.id(),
-                "provider": assignment.provider.map_or("", Provider::id),
-                "model_name": assignment.model_name.as_str(),
-            })
+        .map(|assignment| Listed {
+            task: assignment.task.id(),
+            provider: assignment.provider.map_or("", Provider::id),
+            model_name: assignment.model_name.as_str(),
         })
         .collect()
+}
+
+/// One task as GET gives it, its fields in the seed's order.
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    task: &'static str,
+    provider: &'static str,
+    model_name: &'a str,
 }
 
 pub async fn list(
@@ -42,20 +48,27 @@ pub async fn list(
 /// One entry of `{"assignments": [...]}`, checked; other fields of what
 /// GET gave are accepted and ignored.
 fn change_of(index: usize, entry: &Value) -> Result<TaskChange, ApiError> {
-    let at = |field: &str| format!("assignments.{index}.{field}");
+    let at = |field: &str| {
+        vec![
+            json!("body"),
+            json!("assignments"),
+            json!(index),
+            json!(field),
+        ]
+    };
     let text = |field: &str| match entry.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text.as_str())),
-        Some(_) => Err(ApiError::Unprocessable(vec![Problem::new(
+        Some(_) => Err(ApiError::Unprocessable(vec![Problem::at(
             "string_type",
-            &at(field),
+            at(field),
             "Input should be a valid string",
         )])),
     };
     let Some(task) = text("task")? else {
-        return Err(ApiError::Unprocessable(vec![Problem::new(
+        return Err(ApiError::Unprocessable(vec![Problem::at(
             "missing",
-            &at("task"),
+            at("task"),
             "Field required",
         )]));
     };
@@ -72,9 +85,9 @@ fn change_of(index: usize, entry: &Value) -> Result<TaskChange, ApiError> {
                         ApiError::BadName(invalid.to_string())
                     })?;
             let model = ModelName::parse(text("model_name")?.unwrap_or("")).map_err(|refusal| {
-                ApiError::Unprocessable(vec![Problem::new(
+                ApiError::Unprocessable(vec![Problem::at(
                     "value_error",
-                    &at("model_name"),
+                    at("model_name"),
                     refusal.to_string(),
                 )])
             })?;
@@ -103,9 +116,14 @@ pub async fn apply(
     for (index, entry) in entries.iter().enumerate() {
         let change = change_of(index, entry)?;
         if !seen.insert(change.task) {
-            return Err(ApiError::Unprocessable(vec![Problem::new(
+            return Err(ApiError::Unprocessable(vec![Problem::at(
                 "value_error",
-                &format!("assignments.{index}.task"),
+                vec![
+                    json!("body"),
+                    json!("assignments"),
+                    json!(index),
+                    json!("task"),
+                ],
                 format!("{} appears more than once", change.task),
             )]));
         }

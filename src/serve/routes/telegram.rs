@@ -21,20 +21,40 @@ use crate::telegram::{ChatId, TelegramState};
 /// revision as the `ETag`.
 fn answer(state: &TelegramState) -> Response {
     let status = &state.status;
-    let body = json!({
-        "is_configured": status.is_configured,
-        "is_enabled": status.is_enabled,
-        "chat_id": status.chat_id.as_deref().unwrap_or(""),
-        "token_hint": status.token_hint.as_deref(),
-        "notify_changes": status.notify_changes,
-        "base_url": state.base_url.as_deref(),
-        "last_test": state.last_test.as_ref().map(|test| json!({
-            "at": test.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            "outcome": test.outcome,
-            "detail": test.detail,
-        })),
-    });
+    let body = Shown {
+        is_configured: status.is_configured,
+        is_enabled: status.is_enabled,
+        chat_id: status.chat_id.as_deref().unwrap_or(""),
+        token_hint: status.token_hint.as_deref(),
+        notify_changes: status.notify_changes,
+        base_url: state.base_url.as_deref(),
+        last_test: state.last_test.as_ref().map(|test| LastTest {
+            at: test.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            outcome: test.outcome,
+            detail: test.detail.as_str(),
+        }),
+    };
     tagged(json_response(StatusCode::OK, &body), state.revision)
+}
+
+/// The bot as GET gives it, its fields in the contract's order.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    is_configured: bool,
+    is_enabled: bool,
+    chat_id: &'a str,
+    token_hint: Option<&'a str>,
+    notify_changes: bool,
+    base_url: Option<&'a str>,
+    last_test: Option<LastTest<'a>>,
+}
+
+/// The last recorded test.
+#[derive(serde::Serialize)]
+struct LastTest<'a> {
+    at: String,
+    outcome: crate::connection_test::TestOutcome,
+    detail: &'a str,
 }
 
 fn text<'a>(fields: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Problem> {

@@ -24,11 +24,11 @@ pub struct HistoryQuery {
 }
 
 fn query_problem(field: &str, message: String) -> ApiError {
-    ApiError::Unprocessable(vec![Problem {
-        kind: "value_error",
-        field: format!("query.{field}"),
+    ApiError::Unprocessable(vec![Problem::at(
+        "value_error",
+        vec![serde_json::json!("query"), serde_json::json!(field)],
         message,
-    }])
+    )])
 }
 
 pub async fn history(
