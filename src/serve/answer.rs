@@ -146,6 +146,16 @@ struct Unprocessable {
     detail: Vec<Item>,
 }
 
+/// The value a change saved, or the 412 of a stale `If-Match` (`expected`).
+pub fn saved<T: crate::revision::Revisioned>(
+    outcome: crate::revision::SaveOutcome<T>,
+    expected: Option<i64>,
+) -> Result<T, ApiError> {
+    outcome
+        .saved(expected.unwrap_or_default())
+        .map_err(ApiError::Stale)
+}
+
 /// A JSON answer, its fields in the order of their type (a provider's
 /// status as the seed gives it: provider, is_configured, ...).
 pub fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {

@@ -90,6 +90,21 @@ impl Pool {
         result.map_err(ApiError::from)
     }
 
+    /// Runs a change: `work`, then (after its commit, off the runtime) its
+    /// announcement to the ops chat, as every front end makes it.
+    pub async fn change<T: Send + 'static>(
+        &self,
+        actor: Actor,
+        work: impl FnOnce(&mut Settings) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.run(actor, move |s| {
+            let done = work(s)?;
+            super::routes::announce(s);
+            Ok(done)
+        })
+        .await
+    }
+
     fn take(&self) -> Option<Settings> {
         self.free.lock().ok()?.pop()
     }

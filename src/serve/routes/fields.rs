@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::Value as Json;
 
-use super::{App, Caller, announce, body_object, if_match};
+use super::{App, Caller, body_object, if_match};
 use crate::fields::{FieldGroup, GroupValues, Kind, Value};
 use crate::global::GlobalSettings;
 use crate::risk::RiskSettings;
-use crate::serve::answer::{ApiError, Problem, json_text, tagged};
+use crate::serve::answer::{ApiError, Problem, json_text, saved, tagged};
 use crate::settings::FieldAction;
 
 /// A group's values as its 200 answer: the flat object `show --json`
@@ -98,15 +98,12 @@ async fn set(
     let expected = if_match(headers)?;
     let outcome = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             let outcome = s.change_fields(group, FieldAction::Set, &changes, expected)?;
-            announce(s);
             Ok(outcome)
         })
         .await?;
-    let values = outcome
-        .saved(expected.unwrap_or_default())
-        .map_err(ApiError::Stale)?;
+    let values = saved(outcome, expected)?;
     Ok(answer(&values))
 }
 

@@ -212,7 +212,7 @@ pub(super) fn body_object(
 
 /// Sends what the request changed to the ops chat, after the commit and
 /// off the runtime; a failure is logged, the change stands.
-pub(super) fn announce(settings: &mut Settings) {
+pub(crate) fn announce(settings: &mut Settings) {
     let Ok(Some(announcement)) = settings.take_announcement() else {
         return;
     };

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::{App, Caller, announce, body_object, if_match};
+use super::{App, Caller, body_object, if_match};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::provider::Provider;
 use crate::revision::SaveOutcome;
@@ -73,7 +73,7 @@ pub async fn save_key(
     let expected = if_match(&headers)?;
     let outcome = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             let outcome = match expected {
                 Some(revision) => s.save_api_key_at_revision(provider, &key, revision)?,
                 None => {
@@ -81,7 +81,6 @@ pub async fn save_key(
                     SaveOutcome::Saved(state_now(s, provider)?)
                 }
             };
-            announce(s);
             Ok(outcome)
         })
         .await?;
@@ -102,9 +101,8 @@ pub async fn delete_key(
     let provider = provider_of(&provider)?;
     let state = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             s.delete_key(provider)?;
-            announce(s);
             state_now(s, provider)
         })
         .await?;
@@ -187,14 +185,13 @@ pub async fn patch(
     }
     let state = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             if let Some(url) = &base_url {
                 s.set_checked_base_url(provider, url.as_ref())?;
             }
             if let Some(on) = active {
                 s.set_active(provider, on)?;
             }
-            announce(s);
             state_now(s, provider)
         })
         .await?;

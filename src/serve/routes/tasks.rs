@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{App, Caller, announce, body_object};
+use super::{App, Caller, body_object};
 use crate::provider::Provider;
 use crate::serve::answer::{ApiError, Problem, json_response};
 use crate::settings::TaskChange;
@@ -131,9 +131,8 @@ pub async fn apply(
     }
     let tasks = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             let tasks = s.apply_tasks(&changes)?;
-            announce(s);
             Ok(tasks)
         })
         .await?;

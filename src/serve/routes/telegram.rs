@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::{App, Caller, announce, body_object, if_match};
+use super::{App, Caller, body_object, if_match};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
 use crate::revision::SaveOutcome;
-use crate::serve::answer::{ApiError, Problem, json_response, tagged};
+use crate::serve::answer::{ApiError, Problem, json_response, saved, tagged};
 use crate::settings::Settings;
 use crate::telegram::{ChatId, TelegramState};
 
@@ -164,17 +164,12 @@ pub async fn set(
     let expected = if_match(&headers)?;
     let outcome = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             let outcome = s.set_telegram_token(&token, chat.as_ref(), expected)?;
-            announce(s);
             Ok(outcome)
         })
         .await?;
-    Ok(answer(
-        &outcome
-            .saved(expected.unwrap_or_default())
-            .map_err(ApiError::Stale)?,
-    ))
+    Ok(answer(&saved(outcome, expected)?))
 }
 
 /// One change PATCH makes.
@@ -229,7 +224,7 @@ pub async fn patch(
     let expected = if_match(&headers)?;
     let outcome = app
         .pool
-        .run(caller.actor(), move |s| {
+        .change(caller.actor(), move |s| {
             let mut outcome = SaveOutcome::Saved(s.telegram()?);
             let mut at = expected;
             for change in &changes {
@@ -240,15 +235,10 @@ pub async fn patch(
                 // The next change expects what this one left.
                 at = at.map(|_| state.revision);
             }
-            announce(s);
             Ok(outcome)
         })
         .await?;
-    Ok(answer(
-        &outcome
-            .saved(expected.unwrap_or_default())
-            .map_err(ApiError::Stale)?,
-    ))
+    Ok(answer(&saved(outcome, expected)?))
 }
 
 /// POST .../telegram/test: with no body, the stored bot and chat, and its
