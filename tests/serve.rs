@@ -757,6 +757,25 @@ fn the_telegram_bot_set_changed_and_tested_and_its_token_never_comes_back() {
         Some(body.as_bytes()),
     );
     assert_eq!(pointed.status, 200, "{}", pointed.body);
+    // Good values, but the bot cannot go on without a token: the chat and
+    // the switch written before that refusal are undone with it.
+    let undone = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/telegram",
+        &[json_header()],
+        Some(br#"{"chat_id": "-100555", "notify_changes": true, "is_enabled": true}"#),
+    );
+    assert_eq!(undone.status, 422, "{}", undone.body);
+    assert_eq!(
+        undone.json()["detail"][0]["loc"],
+        json!(["body", "is_enabled"])
+    );
+    let after = ask(&server, "GET", "/api/v1/settings/telegram", &[], None).json();
+    assert_eq!(
+        (&after["chat_id"], &after["notify_changes"]),
+        (&json!(""), &json!(false))
+    );
     let set = ask(
         &server,
         "PUT",

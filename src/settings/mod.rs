@@ -26,6 +26,7 @@ pub use crate::store::ResealMode;
 pub use custody::Rotation;
 pub use fields::FieldAction;
 pub use tasks::{TaskChange, TaskRuntime};
+pub use telegram::TelegramChange;
 pub use trail::Trail;
 
 /// Where to find the database and the master key, and who is acting.

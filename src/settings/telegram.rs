@@ -18,6 +18,30 @@ use crate::telegram::{
     TelegramTestResult,
 };
 
+/// One change of the bot's settings that is not its token, as a PATCH
+/// makes several at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TelegramChange {
+    Enabled(bool),
+    Chat(ChatId),
+    NotifyChanges(bool),
+    /// `None` resets it to Telegram's.
+    BaseUrl(Option<BaseUrl>),
+}
+
+impl TelegramChange {
+    fn write(&self) -> TelegramWrite<'_> {
+        match self {
+            TelegramChange::Enabled(on) => TelegramWrite::Enabled(*on),
+            TelegramChange::Chat(chat) => TelegramWrite::ChatId(chat.as_str()),
+            TelegramChange::NotifyChanges(on) => TelegramWrite::NotifyChanges(*on),
+            TelegramChange::BaseUrl(url) => {
+                TelegramWrite::BaseUrl(url.as_ref().map(BaseUrl::as_str))
+            }
+        }
+    }
+}
+
 fn outcome_of(id: &str) -> Option<TestOutcome> {
     match id {
         "ok" => Some(TestOutcome::Ok),
@@ -171,9 +195,28 @@ impl Settings {
         write: &TelegramWrite<'_>,
         expected_revision: Option<i64>,
     ) -> Result<SaveOutcome<TelegramState>, Error> {
+        self.write_telegram_all(std::slice::from_ref(write), expected_revision)
+    }
+
+    /// Makes `changes` in order, in one transaction: all of them, or, when
+    /// one cannot be made, none.
+    pub fn change_telegram(
+        &mut self,
+        changes: &[TelegramChange],
+        expected_revision: Option<i64>,
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
+        let writes: Vec<TelegramWrite<'_>> = changes.iter().map(TelegramChange::write).collect();
+        self.write_telegram_all(&writes, expected_revision)
+    }
+
+    fn write_telegram_all(
+        &mut self,
+        writes: &[TelegramWrite<'_>],
+        expected_revision: Option<i64>,
+    ) -> Result<SaveOutcome<TelegramState>, Error> {
         let outcome = self
             .store
-            .write_telegram(write, expected_revision, self.actor.as_str())?;
+            .write_telegram(writes, expected_revision, self.actor.as_str())?;
         match outcome {
             TelegramOutcome::Changed(row) | TelegramOutcome::Unchanged(row) => {
                 Ok(SaveOutcome::Saved(self.telegram_state_of(&row)))
@@ -181,10 +224,13 @@ impl Settings {
             TelegramOutcome::Conflict(row) => {
                 Ok(SaveOutcome::Conflict(self.telegram_state_of(&row)))
             }
-            TelegramOutcome::Incomplete(_) => Err(match write {
-                TelegramWrite::Token { .. } => Error::TelegramNeedsChat,
-                _ => Error::TelegramIncomplete,
-            }),
+            TelegramOutcome::Incomplete(_) => {
+                Err(if matches!(writes, [TelegramWrite::Token { .. }]) {
+                    Error::TelegramNeedsChat
+                } else {
+                    Error::TelegramIncomplete
+                })
+            }
         }
     }
 

@@ -60,6 +60,20 @@ pub enum TelegramOutcome {
     Incomplete(TelegramRow),
 }
 
+/// Why a batch of writes was undone: one of them was refused (a conflict,
+/// or a bot turned on without its token and chat), or the database failed.
+#[derive(Debug)]
+pub enum Abort {
+    Refused(TelegramOutcome),
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(error: diesel::result::Error) -> Self {
+        Abort::Database(error)
+    }
+}
+
 fn text(on: bool) -> &'static str {
     if on { "true" } else { "false" }
 }
@@ -107,9 +121,36 @@ for_each_backend! {
         Ok(row(conn)?.unwrap_or_else(empty_row))
     }
 
+    /// Applies `writes` in order, all or none, unless the row is at another
+    /// revision than `expected`, in the caller's transaction: a write that
+    /// cannot be made undoes those before it.
+    pub fn write_all(
+        conn: &mut Conn,
+        writes: &[TelegramWrite<'_>],
+        expected: Option<i64>,
+        actor: &str,
+    ) -> Result<TelegramOutcome, Abort> {
+        let mut outcome = TelegramOutcome::Unchanged(ensure_row(conn, actor, now())?);
+        // The revision is checked once, before the first write; the rest
+        // follow in the same transaction.
+        let mut expected = expected;
+        for write in writes {
+            match (write_one(conn, write, expected.take(), actor)?, outcome) {
+                (TelegramOutcome::Unchanged(_), TelegramOutcome::Changed(_)) => {
+                    outcome = TelegramOutcome::Changed(row(conn)?.unwrap_or_else(empty_row));
+                }
+                (done @ (TelegramOutcome::Changed(_) | TelegramOutcome::Unchanged(_)), _) => {
+                    outcome = done;
+                }
+                (refused, _) => return Err(Abort::Refused(refused)),
+            }
+        }
+        Ok(outcome)
+    }
+
     /// Applies `write` unless the row is at another revision than
     /// `expected`, with its audit entry, in the caller's transaction.
-    pub fn write(
+    fn write_one(
         conn: &mut Conn,
         write: &TelegramWrite<'_>,
         expected: Option<i64>,
@@ -281,17 +322,18 @@ impl Store {
         Ok(on_connection!(self, |conn, q| q::row(conn))?.unwrap_or_else(empty_row))
     }
 
-    /// Applies one change, unless the row is at another revision than
-    /// `expected` (`None`: last writer wins).
+    /// Applies the changes in order, all or none, unless the row is at
+    /// another revision than `expected` (`None`: last writer wins).
     pub fn write_telegram(
         &mut self,
-        write: &TelegramWrite<'_>,
+        writes: &[TelegramWrite<'_>],
         expected: Option<i64>,
         actor: &str,
     ) -> Result<TelegramOutcome, StoreError> {
-        Ok(in_write_transaction!(self, |conn, q| q::write(
-            conn, write, expected, actor
-        ))?)
+        match in_write_transaction!(self, |conn, q| q::write_all(conn, writes, expected, actor)) {
+            Ok(outcome) | Err(Abort::Refused(outcome)) => Ok(outcome),
+            Err(Abort::Database(error)) => Err(error.into()),
+        }
     }
 
     /// Records the result of the last test.

@@ -12,9 +12,8 @@ use serde_json::{Map, Value, json};
 use super::{App, Caller, body_object, if_match};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::base_url::BaseUrl;
-use crate::revision::SaveOutcome;
 use crate::serve::answer::{ApiError, Problem, json_response, saved, tagged};
-use crate::settings::Settings;
+use crate::settings::TelegramChange;
 use crate::telegram::{ChatId, TelegramState};
 
 /// The bot as its 200 answer: a chat that is not set is `""`; with its
@@ -172,29 +171,9 @@ pub async fn set(
     Ok(answer(&saved(outcome, expected)?))
 }
 
-/// One change PATCH makes.
-enum Change {
-    Enabled(bool),
-    Chat(ChatId),
-    Notify(bool),
-    BaseUrl(Option<BaseUrl>),
-}
-
-fn write(
-    s: &mut Settings,
-    change: &Change,
-    expected: Option<i64>,
-) -> Result<SaveOutcome<TelegramState>, crate::Error> {
-    match change {
-        Change::Enabled(on) => s.set_telegram_enabled(*on, expected),
-        Change::Chat(chat) => s.set_telegram_chat(chat, expected),
-        Change::Notify(on) => s.set_telegram_notify(*on, expected),
-        Change::BaseUrl(url) => s.set_telegram_base_url(url.as_ref(), expected),
-    }
-}
-
 /// PATCH: any of `is_enabled`, `chat_id`, `notify_changes`, `base_url`
-/// (`""` resets it); every one checked before any is written.
+/// (`""` resets it); every one checked before any is written, and all
+/// written in one transaction or none.
 pub async fn patch(
     State(app): State<Arc<App>>,
     ConnectInfo(caller): ConnectInfo<Caller>,
@@ -208,36 +187,37 @@ pub async fn patch(
     )?;
     let base_url = text(&fields, "base_url").and_then(|url| match url {
         None => Ok(None),
-        Some(url) if url.trim().is_empty() => Ok(Some(Change::BaseUrl(None))),
+        Some(url) if url.trim().is_empty() => Ok(Some(TelegramChange::BaseUrl(None))),
         Some(url) => BaseUrl::parse(url.trim())
-            .map(|url| Some(Change::BaseUrl(Some(url))))
+            .map(|url| Some(TelegramChange::BaseUrl(Some(url))))
             .map_err(|refusal| Problem::new("value_error", "base_url", refusal.to_string())),
     });
-    let changes: Vec<Option<Change>> = checked(vec![
-        chat_of(&fields).map(|chat| chat.map(Change::Chat)),
+    let changes: Vec<Option<TelegramChange>> = checked(vec![
+        chat_of(&fields).map(|chat| chat.map(TelegramChange::Chat)),
         base_url,
-        switch(&fields, "notify_changes").map(|on| on.map(Change::Notify)),
+        switch(&fields, "notify_changes").map(|on| on.map(TelegramChange::NotifyChanges)),
         // Turned on last: it needs the chat this very request may set.
-        switch(&fields, "is_enabled").map(|on| on.map(Change::Enabled)),
+        switch(&fields, "is_enabled").map(|on| on.map(TelegramChange::Enabled)),
     ])?;
-    let changes: Vec<Change> = changes.into_iter().flatten().collect();
+    let changes: Vec<TelegramChange> = changes.into_iter().flatten().collect();
     let expected = if_match(&headers)?;
     let outcome = app
         .pool
         .change(caller.actor(), move |s| {
-            let mut outcome = SaveOutcome::Saved(s.telegram()?);
-            let mut at = expected;
-            for change in &changes {
-                outcome = write(s, change, at)?;
-                let SaveOutcome::Saved(state) = &outcome else {
-                    break;
-                };
-                // The next change expects what this one left.
-                at = at.map(|_| state.revision);
+            match s.change_telegram(&changes, expected) {
+                // Named as the field that asked for it.
+                Err(crate::Error::TelegramIncomplete) => Ok(None),
+                other => other.map(Some),
             }
-            Ok(outcome)
         })
-        .await?;
+        .await?
+        .ok_or_else(|| {
+            ApiError::Unprocessable(vec![Problem::new(
+                "value_error",
+                "is_enabled",
+                crate::Error::TelegramIncomplete.to_string(),
+            )])
+        })?;
     Ok(answer(&saved(outcome, expected)?))
 }
 
