@@ -64,7 +64,7 @@ pub enum TelegramOutcome {
 /// or a bot turned on without its token and chat), or the database failed.
 #[derive(Debug)]
 pub enum Abort {
-    Refused(TelegramOutcome),
+    Refused(Box<TelegramOutcome>),
     Database(diesel::result::Error),
 }
 
@@ -142,7 +142,7 @@ for_each_backend! {
                 (done @ (TelegramOutcome::Changed(_) | TelegramOutcome::Unchanged(_)), _) => {
                     outcome = done;
                 }
-                (refused, _) => return Err(Abort::Refused(refused)),
+                (refused, _) => return Err(Abort::Refused(Box::new(refused))),
             }
         }
         Ok(outcome)
@@ -331,7 +331,8 @@ impl Store {
         actor: &str,
     ) -> Result<TelegramOutcome, StoreError> {
         match in_write_transaction!(self, |conn, q| q::write_all(conn, writes, expected, actor)) {
-            Ok(outcome) | Err(Abort::Refused(outcome)) => Ok(outcome),
+            Ok(outcome) => Ok(outcome),
+            Err(Abort::Refused(outcome)) => Ok(*outcome),
             Err(Abort::Database(error)) => Err(error.into()),
         }
     }
