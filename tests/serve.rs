@@ -976,8 +976,36 @@ fn a_silent_database_is_503_within_the_deadline_and_health_still_answers() {
     }
 }
 
+/// One answer read off a raw connection: its head and its body, as text.
+fn read_answer(stream: &mut std::os::unix::net::UnixStream) -> String {
+    use std::io::Read;
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&got).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|line| {
+                    line.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|n| n.trim().parse::<usize>().unwrap())
+                })
+                .unwrap_or(0);
+            if got.len() >= end + 4 + length {
+                return text;
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return text,
+            Ok(n) => got.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
 #[test]
-fn a_stalled_header_is_cut_off_and_the_65th_connection_is_refused_while_others_are_served() {
+fn stalled_headers_and_bodies_are_cut_off_idle_connections_kept_and_the_65th_refused_while_others_are_served()
+ {
     use std::io::Read;
     use std::os::unix::net::UnixStream;
     let db = common::TestDb::sqlite();
@@ -985,24 +1013,55 @@ fn a_stalled_header_is_cut_off_and_the_65th_connection_is_refused_while_others_a
     let socket = sandbox.home.path().join("api.sock");
     let server = Server::start(&sandbox, &socket);
 
+    // A kept-alive connection, answered once and then idle.
+    let mut idle = UnixStream::connect(&socket).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    assert!(read_answer(&mut idle).starts_with("HTTP/1.1 200"));
     // Half a header, then nothing.
     let mut stalled = UnixStream::connect(&socket).unwrap();
     stalled
         .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
         .unwrap();
+    // A whole header, and a tenth of the body it announces.
+    let mut slow_body = UnixStream::connect(&socket).unwrap();
+    slow_body
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    slow_body
+        .write_all(
+            b"PATCH /api/v1/settings/risk HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"max_dra",
+        )
+        .unwrap();
     let since = Instant::now();
     // Others are served meanwhile.
     assert_eq!(ask(&server, "GET", "/health", &[], None).status, 200);
+    let within_its_deadline = |cut: Duration| {
+        assert!(
+            cut >= Duration::from_secs(9) && cut <= Duration::from_secs(12),
+            "{cut:?}"
+        )
+    };
+    let body_answer = read_answer(&mut slow_body);
+    within_its_deadline(since.elapsed());
+    assert!(body_answer.starts_with("HTTP/1.1 408"), "{body_answer}");
+    assert!(body_answer.contains("the body did not arrive within 10 s"));
     stalled
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut rest = Vec::new();
     let _ = stalled.read_to_end(&mut rest);
-    let cut = since.elapsed();
-    assert!(
-        cut >= Duration::from_secs(9) && cut <= Duration::from_secs(12),
-        "{cut:?}"
-    );
+    within_its_deadline(since.elapsed());
+    assert!(rest.is_empty());
+    // Idle past the headers' deadline, the kept-alive connection still
+    // serves its next request (it would be closed after 60 s).
+    std::thread::sleep(Duration::from_secs(12).saturating_sub(since.elapsed()));
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    assert!(read_answer(&mut idle).starts_with("HTTP/1.1 200"));
 
     // 64 connections open; the next one is told so; once they close, served.
     let open: Vec<UnixStream> = (0..64)

@@ -1,4 +1,4 @@
-//! The server's connections: HTTP/1 over the socket, at most 64 at once (more get 503), a request's headers within 10 s, and on SIGTERM no new ones while those open finish (5 s at most).
+//! The server's connections: HTTP/1 over the socket, at most 64 at once (more get 503), each read within its deadlines (see `deadlines`), and on SIGTERM no new ones while those open finish (5 s at most).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,13 +14,11 @@ use tokio::net::UnixListener;
 use tokio::sync::Semaphore;
 
 use super::answer::json_response;
+use super::deadlines::{Clock, Timed};
 use super::routes::Caller;
 
 /// The most connections served at once.
 pub const MAX_CONNECTIONS: usize = 64;
-
-/// How long a request's headers may take to arrive.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `router` on `listener` until `stop` resolves, then lets the
 /// connections open finish, for at most `drain`.
@@ -33,8 +31,9 @@ pub async fn serve(
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT);
+    // The headers' deadline is kept by `deadlines`, which also lets a
+    // kept-alive connection wait longer for its next request.
+    http.timer(TokioTimer::new()).header_read_timeout(None);
     tokio::pin!(stop);
     loop {
         let stream = tokio::select! {
@@ -59,12 +58,17 @@ pub async fn serve(
                 )
             }),
         };
-        let service = TowerToHyperService::new(app.layer(axum::Extension(ConnectInfo(caller))));
+        let clock = Clock::opened();
+        let service = TowerToHyperService::new(
+            app.layer(axum::Extension(ConnectInfo(caller)))
+                .layer(axum::Extension(Arc::clone(&clock))),
+        );
         let mut builder = http.clone();
         if permit.is_err() {
             builder.keep_alive(false);
         }
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        let connection = graceful
+            .watch(builder.serve_connection(TokioIo::new(Timed::new(stream, clock)), service));
         tokio::spawn(async move {
             let _ = connection.await;
             drop(permit);

@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod connections;
+pub mod deadlines;
 pub mod openapi;
 pub mod pool;
 pub mod routes;

@@ -72,6 +72,7 @@ pub fn router(app: Arc<App>) -> Router {
         .nest("/api/v1/settings", settings)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(super::deadlines::timed_request))
         .layer(middleware::from_fn(method_not_allowed))
         .layer(middleware::from_fn(access_log))
         .with_state(app)
