@@ -38,6 +38,9 @@ impl Server {
         for (name, value) in &sandbox.envs {
             command.env(name, value);
         }
+        // The most a logger would say: every test's log is searched for
+        // secrets with it.
+        command.env("RUST_LOG", "trace");
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -97,10 +100,21 @@ impl Answer {
 
 /// Asks the server with curl over its socket; `body` is sent as it is.
 fn ask(server: &Server, method: &str, path: &str, headers: &[&str], body: Option<&[u8]>) -> Answer {
+    ask_at(&server.socket, method, path, headers, body)
+}
+
+/// As `ask`, on the socket at `socket`.
+fn ask_at(
+    socket: &Path,
+    method: &str,
+    path: &str,
+    headers: &[&str],
+    body: Option<&[u8]>,
+) -> Answer {
     let mut command = Command::new("curl");
     command
         .args(["-s", "-i", "--max-time", "20", "--unix-socket"])
-        .arg(&server.socket)
+        .arg(socket)
         .args(["-X", method]);
     for header in headers {
         command.args(["-H", header]);
@@ -387,6 +401,71 @@ fn no_secret_in_any_answer_or_log_line_and_the_socket_is_its_owners() {
     assert!(socket.exists(), "a stale socket file nobody listens on");
     let next = Server::start(&sandbox, &socket);
     assert_eq!(ask(&next, "GET", "/health", &[], None).status, 200);
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_refuses_new_ones_and_exits_0() {
+    use common::http::{Answer as Reply, TestServer};
+    let db = common::TestDb::sqlite();
+    let sandbox = Sandbox::new(&db.url);
+    let socket = sandbox.home.path().join("api.sock");
+    let mut server = Server::start(&sandbox, &socket);
+    // A provider that takes 2 s to answer a test.
+    let slow = TestServer::start(Reply::After(
+        Duration::from_secs(2),
+        200,
+        r#"{"data":[{"id":"gpt-4o"}]}"#.into(),
+    ));
+    assert_eq!(save(&server, "openai", KEY, &[]).status, 200);
+    let body = json!({ "base_url": slow.base_url() }).to_string();
+    let pointed = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/providers/openai",
+        &[json_header()],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(pointed.status, 200, "{}", pointed.body);
+
+    let at = socket.clone();
+    let in_flight = std::thread::spawn(move || {
+        ask_at(
+            &at,
+            "POST",
+            "/api/v1/settings/providers/openai/test",
+            &[],
+            None,
+        )
+    });
+    // The test has reached the provider: the request is in flight.
+    slow.next_request();
+    let pid = rustix::process::Pid::from_raw(i32::try_from(server.child.id()).unwrap()).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        std::os::unix::net::UnixStream::connect(&socket).is_err(),
+        "a new connection after SIGTERM"
+    );
+    let answered = in_flight.join().unwrap();
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    assert_eq!(answered.json()["success"], true);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "still serving");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    // Its line in the access log (stderr, read off by another thread, to its end).
+    let logged: Vec<String> = server.log.iter().collect();
+    assert!(
+        logged
+            .iter()
+            .any(|line| line.contains("POST /api/v1/settings/providers/openai/test 200")),
+        "{logged:?}"
+    );
 }
 
 #[test]

@@ -74,5 +74,7 @@ pub async fn serve(
             drop(permit);
         });
     }
+    // No new connection: those that come now are refused by the kernel.
+    drop(listener);
     let _ = tokio::time::timeout(drain, graceful.shutdown()).await;
 }

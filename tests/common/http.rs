@@ -37,6 +37,8 @@ pub enum Answer {
     Routes(Vec<(&'static str, u16, String)>),
     /// Accept the connection, read the request, and never answer.
     Silence,
+    /// Answer with this status and body, after this long.
+    After(Duration, u16, String),
 }
 
 pub struct TestServer {
@@ -128,8 +130,12 @@ fn serve(stream: TcpStream, answer: &Answer, sender: &mpsc::Sender<Recorded>) {
             )
         }
         Answer::Silence => None,
+        Answer::After(_, status, body) => Some((*status, body.clone())),
     };
     let _ = sender.send(request);
+    if let Answer::After(delay, _, _) = answer {
+        thread::sleep(*delay);
+    }
     match reply {
         Some((status, body)) => {
             let _ = write!(
