@@ -706,7 +706,56 @@ fn a_provider_switched_pointed_elsewhere_tested_and_asked_for_its_models() {
         )
     );
 
-    // A typed key goes to the stored base URL, and is not stored.
+    // At a revision that is no longer current, a PATCH and a DELETE are
+    // refused and change nothing.
+    let revision: i64 = patched
+        .header("etag")
+        .unwrap()
+        .trim_matches('"')
+        .parse()
+        .unwrap();
+    let stale_match = format!("If-Match: \"{}\"", revision - 1);
+    let stale_patch = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/providers/openai",
+        &[json_header(), &stale_match],
+        Some(br#"{"is_active": true}"#),
+    );
+    assert_eq!(stale_patch.status, 412, "{}", stale_patch.body);
+    let stale_delete = ask(
+        &server,
+        "DELETE",
+        "/api/v1/settings/providers/openai",
+        &[&stale_match],
+        None,
+    );
+    assert_eq!(stale_delete.status, 412, "{}", stale_delete.body);
+    let listed = sandbox.run(&["providers", "list", "--json"], b"").json();
+    assert_eq!(
+        (&listed[0]["is_configured"], &listed[0]["is_active"]),
+        (&json!(true), &json!(false))
+    );
+    // A provider without a key cannot be switched on: the base URL of the
+    // same PATCH is not written either.
+    let body = json!({ "is_active": true, "base_url": elsewhere.base_url() }).to_string();
+    let keyless = ask(
+        &server,
+        "PATCH",
+        "/api/v1/settings/providers/gemini",
+        &[json_header()],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(keyless.status, 409, "{}", keyless.body);
+    assert_eq!(
+        keyless.json()["detail"],
+        "Google Gemini has no key stored; set one first"
+    );
+    let history = sandbox
+        .run(&["history", "--json", "--group", "providers"], b"")
+        .stdout();
+    assert!(!history.contains("gemini"), "{history}");
+
     let typed = json!({ "api_key": OTHER, "base_url": elsewhere.base_url() }).to_string();
     let refused = ask(
         &server,
@@ -845,11 +894,8 @@ fn the_telegram_bot_set_changed_and_tested_and_its_token_never_comes_back() {
         &[json_header()],
         Some(br#"{"chat_id": "-100555", "notify_changes": true, "is_enabled": true}"#),
     );
-    assert_eq!(undone.status, 422, "{}", undone.body);
-    assert_eq!(
-        undone.json()["detail"][0]["loc"],
-        json!(["body", "is_enabled"])
-    );
+    assert_eq!(undone.status, 409, "{}", undone.body);
+    assert!(undone.json()["detail"].is_string());
     let after = ask(&server, "GET", "/api/v1/settings/telegram", &[], None).json();
     assert_eq!(
         (&after["chat_id"], &after["notify_changes"]),

@@ -58,6 +58,9 @@ pub enum ApiError {
     Unprocessable(Vec<Problem>),
     /// 412: `If-Match` named a revision that is no longer current.
     Stale(StaleWrite),
+    /// 409: the request is well made, but what is stored does not allow it
+    /// (a provider switched on without a key, a bot without its token).
+    NotReady(String),
     /// 415: a body that is not `application/json`.
     NotJson,
     /// 503: the database is busy, or did not answer in time; nothing changed.
@@ -75,6 +78,9 @@ impl From<Error> for ApiError {
         match error {
             Error::InvalidProvider(_) | Error::InvalidTask(_) => {
                 ApiError::BadName(one_line(&error.to_string()))
+            }
+            Error::NotConfigured(_) | Error::TelegramIncomplete => {
+                ApiError::NotReady(one_line(&error.to_string()))
             }
             Error::Store(StoreError::Busy) | Error::Store(StoreError::Connect { .. }) => {
                 ApiError::Unavailable(one_line(&error.to_string()))
@@ -121,6 +127,7 @@ impl IntoResponse for ApiError {
                     stale.expected
                 )),
             ),
+            ApiError::NotReady(text) => (StatusCode::CONFLICT, json!(text)),
             ApiError::NotJson => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!("the body must be JSON (Content-Type: application/json)"),

@@ -71,11 +71,21 @@ fn describe(path: &str, operation: &Operation) -> Value {
     if path.contains("{provider}") || path.contains("assignments") {
         refusals.push(("400", "a provider or task that does not exist"));
     }
+    let test = path.ends_with("/test");
+    if operation.method != "get" && !test {
+        refusals.push(("412", "If-Match named an older revision"));
+    }
+    if (path.contains("{provider}") || path.contains("telegram")) && operation.method != "delete" {
+        refusals.push((
+            "409",
+            "a provider without a key, or a bot without its token and chat",
+        ));
+    }
     if operation.body.is_some() {
         refusals.extend([
-            ("412", "If-Match named an older revision"),
             ("415", "the body is not JSON"),
             ("413", "the body is over 64 KiB"),
+            ("408", "the body did not arrive within 10 s"),
         ]);
     }
     if let Value::Object(map) = &mut responses {

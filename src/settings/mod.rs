@@ -25,6 +25,7 @@ pub use crate::revision::SaveOutcome;
 pub use crate::store::ResealMode;
 pub use custody::Rotation;
 pub use fields::FieldAction;
+pub use providers::ProviderChange;
 pub use tasks::{TaskChange, TaskRuntime};
 pub use telegram::TelegramChange;
 pub use trail::Trail;

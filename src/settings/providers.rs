@@ -12,7 +12,31 @@ use crate::revision::SaveOutcome;
 use crate::sanitize::{Printable, printable};
 use crate::secret;
 use crate::status::{ProviderState, ProviderStatus};
-use crate::store::{ActiveChange, ConfigRow, KeySave};
+use crate::store::{ActiveChange, ConfigRow, KeySave, ProviderChanged, ProviderWrite};
+
+/// One change of a provider that is not a new key, as a PATCH or a DELETE
+/// of the API makes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProviderChange {
+    /// Removes the key; the provider becomes inactive.
+    DeleteKey,
+    /// Activates or deactivates a provider that has a key.
+    Active(bool),
+    /// Sets (`Some`) or clears (`None`) the base URL override.
+    BaseUrl(Option<BaseUrl>),
+}
+
+impl ProviderChange {
+    fn write(&self) -> ProviderWrite<'_> {
+        match self {
+            ProviderChange::DeleteKey => ProviderWrite::DeleteKey,
+            ProviderChange::Active(on) => ProviderWrite::Active(*on),
+            ProviderChange::BaseUrl(url) => {
+                ProviderWrite::BaseUrl(url.as_ref().map(BaseUrl::as_str))
+            }
+        }
+    }
+}
 
 impl Settings {
     /// The five statuses, in display order.
@@ -130,6 +154,32 @@ impl Settings {
         use secrecy::ExposeSecret;
         let key = ApiKey::parse(key.expose_secret())?;
         self.save_api_key_at_revision(provider, &key, expected_revision)
+    }
+
+    /// Makes `changes` to a provider in order, in one transaction: all of
+    /// them, or none when one cannot be made; refused as a conflict when
+    /// `expected_revision` is given and the provider is at another.
+    pub fn change_provider(
+        &mut self,
+        provider: Provider,
+        changes: &[ProviderChange],
+        expected_revision: Option<i64>,
+    ) -> Result<SaveOutcome<ProviderState>, Error> {
+        let writes: Vec<ProviderWrite<'_>> = changes.iter().map(ProviderChange::write).collect();
+        match self.store.change_provider(
+            provider.id(),
+            &writes,
+            expected_revision,
+            self.actor.as_str(),
+        )? {
+            ProviderChanged::Saved(row) => {
+                Ok(SaveOutcome::Saved(self.state_of(provider, row.as_ref())))
+            }
+            ProviderChanged::Stale(row) => {
+                Ok(SaveOutcome::Conflict(self.state_of(provider, row.as_ref())))
+            }
+            ProviderChanged::NotConfigured => Err(Error::NotConfigured(provider)),
+        }
     }
 
     /// Removes a provider's key (it becomes inactive). Removing a key that is

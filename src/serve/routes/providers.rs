@@ -13,8 +13,8 @@ use super::{App, Caller, body_object, if_match};
 use crate::api_key::{ApiKey, KeyRefusal};
 use crate::provider::Provider;
 use crate::revision::SaveOutcome;
-use crate::serve::answer::{ApiError, Problem, json_response, with_etag};
-use crate::settings::Settings;
+use crate::serve::answer::{ApiError, Problem, json_response, saved, with_etag};
+use crate::settings::{ProviderChange, Settings};
 use crate::status::ProviderState;
 
 /// The provider named in the path, or the seed's 400.
@@ -84,29 +84,25 @@ pub async fn save_key(
             Ok(outcome)
         })
         .await?;
-    match outcome {
-        SaveOutcome::Saved(state) => Ok(provider_answer(&state)),
-        SaveOutcome::Conflict(state) => Err(ApiError::Stale(crate::revision::StaleWrite::of(
-            &state,
-            expected.unwrap_or_default(),
-        ))),
-    }
+    Ok(provider_answer(&saved(outcome, expected)?))
 }
 
+/// DELETE: the key removed (at the revision of `If-Match`, when given).
 pub async fn delete_key(
     State(app): State<Arc<App>>,
     ConnectInfo(caller): ConnectInfo<Caller>,
     Path(provider): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let provider = provider_of(&provider)?;
-    let state = app
+    let expected = if_match(&headers)?;
+    let outcome = app
         .pool
         .change(caller.actor(), move |s| {
-            s.delete_key(provider)?;
-            state_now(s, provider)
+            s.change_provider(provider, &[ProviderChange::DeleteKey], expected)
         })
         .await?;
-    Ok(provider_answer(&state))
+    Ok(provider_answer(&saved(outcome, expected)?))
 }
 
 /// A provider's status with its base URL override, as PATCH answers it.
@@ -138,7 +134,8 @@ fn with_base_url(state: &ProviderState) -> Response {
 
 /// PATCH: `{"is_active": bool, "base_url": "..."}`, either; absent or
 /// `null` leaves it as it is, `""` resets the base URL to the default.
-/// Both are checked before either is written.
+/// Both are checked before either is written, and written in one
+/// transaction (at the revision of `If-Match`, when given).
 pub async fn patch(
     State(app): State<Arc<App>>,
     ConnectInfo(caller): ConnectInfo<Caller>,
@@ -183,19 +180,21 @@ pub async fn patch(
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
-    let state = app
+    let changes: Vec<ProviderChange> = [
+        base_url.map(ProviderChange::BaseUrl),
+        active.map(ProviderChange::Active),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let expected = if_match(&headers)?;
+    let outcome = app
         .pool
         .change(caller.actor(), move |s| {
-            if let Some(url) = &base_url {
-                s.set_checked_base_url(provider, url.as_ref())?;
-            }
-            if let Some(on) = active {
-                s.set_active(provider, on)?;
-            }
-            state_now(s, provider)
+            s.change_provider(provider, &changes, expected)
         })
         .await?;
-    Ok(with_base_url(&state))
+    Ok(with_base_url(&saved(outcome, expected)?))
 }
 
 /// POST .../test: with no body or `{}`, the stored key; with

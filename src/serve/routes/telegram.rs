@@ -204,20 +204,9 @@ pub async fn patch(
     let outcome = app
         .pool
         .change(caller.actor(), move |s| {
-            match s.change_telegram(&changes, expected) {
-                // Named as the field that asked for it.
-                Err(crate::Error::TelegramIncomplete) => Ok(None),
-                other => other.map(Some),
-            }
+            s.change_telegram(&changes, expected)
         })
-        .await?
-        .ok_or_else(|| {
-            ApiError::Unprocessable(vec![Problem::new(
-                "value_error",
-                "is_enabled",
-                crate::Error::TelegramIncomplete.to_string(),
-            )])
-        })?;
+        .await?;
     Ok(answer(&saved(outcome, expected)?))
 }
 
