@@ -44,9 +44,7 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
-        let caller = Caller {
-            uid: stream.peer_cred().ok().map(|cred| cred.uid()),
-        };
+        let caller = Caller::of_uid(stream.peer_cred().ok().map(|cred| cred.uid()));
         let permit = Arc::clone(&permits).try_acquire_owned();
         let app = match &permit {
             Ok(_) => router.clone(),

@@ -39,12 +39,18 @@ impl ProviderChange {
 }
 
 impl Settings {
-    /// The five statuses, in display order.
+    /// The five statuses, in display order. No key is opened: a status
+    /// holds only what the row says.
     pub fn statuses(&mut self) -> Result<Vec<ProviderStatus>, Error> {
-        Ok(self
-            .states()?
+        let rows = self.store.rows()?;
+        Ok(Provider::ALL
             .into_iter()
-            .map(|state| state.status)
+            .map(|provider| {
+                status_of(
+                    provider,
+                    rows.iter().find(|row| row.provider == provider.id()),
+                )
+            })
             .collect())
     }
 
@@ -111,11 +117,21 @@ impl Settings {
         provider: Provider,
         key: &ApiKey,
     ) -> Result<ProviderStatus, Error> {
+        Ok(self.save_api_key_state(provider, key)?.status)
+    }
+
+    /// [`Settings::save_api_key`] answering the provider's state as the
+    /// save left it (its revision, who, when), read from the row written.
+    pub fn save_api_key_state(
+        &mut self,
+        provider: Provider,
+        key: &ApiKey,
+    ) -> Result<ProviderState, Error> {
         let sealed = secret::seal(&self.master_key, provider, key.as_secret());
         let row = self
             .store
             .save_key(provider.id(), &sealed, &key.hint(), self.actor.as_str())?;
-        Ok(status_of(provider, Some(&row)))
+        Ok(self.state_of(provider, Some(&row)))
     }
 
     /// Like [`Settings::save_api_key`], but refuses to overwrite a change

@@ -259,14 +259,17 @@ impl Settings {
     /// announced). Send it after the commit, off any thread that must not
     /// wait: it takes up to [`crate::telegram::ANNOUNCE_TIMEOUT`].
     pub fn take_announcement(&mut self) -> Result<Option<Announcement>, Error> {
-        let rows = self.store.take_written_entries()?;
-        if rows.is_empty() {
+        if !self.store.has_written() {
             return Ok(None);
         }
+        // The bot first: when it does not announce, the entries written
+        // are not read at all.
         let row = self.store.telegram_row()?;
         if !row.is_enabled || !row.notify_changes {
+            self.store.take_written();
             return Ok(None);
         }
+        let rows = self.store.take_written_entries()?;
         let entries: Vec<HistoryEntry> = rows
             .into_iter()
             .map(HistoryEntry::from)

@@ -200,6 +200,12 @@ impl Store {
         std::mem::take(&mut self.written)
     }
 
+    /// Whether this store's writes appended audit entries since the last
+    /// [`Store::take_written`].
+    pub fn has_written(&self) -> bool {
+        !self.written.is_empty()
+    }
+
     /// Where this store is.
     pub fn location(&self) -> &DatabaseLocation {
         &self.location

@@ -12,15 +12,13 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::connect_info::{self, ConnectInfo};
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
-use axum::serve::IncomingStream;
 use serde_json::{Map, Value, json};
-use tokio::net::UnixListener;
 
 use super::answer::{ApiError, Problem, json_response};
 use super::pool::Pool;
@@ -35,27 +33,26 @@ pub struct App {
     pub pool: Pool,
 }
 
-/// Who is calling, as the kernel says (the socket's peer credentials).
+/// Who is calling, as the kernel says (the socket's peer credentials),
+/// named once when the connection is accepted.
 #[derive(Clone, Debug)]
 pub struct Caller {
-    pub uid: Option<u32>,
+    actor: Actor,
 }
 
 impl Caller {
-    /// The audit trail's actor: `alice via api (uid 1000)`.
-    pub fn actor(&self) -> Actor {
-        match self.uid {
+    /// The caller whose uid is `uid` (`None`: the kernel did not say).
+    pub fn of_uid(uid: Option<u32>) -> Caller {
+        let actor = match uid {
             Some(uid) => Actor::api_user(&super::socket::user_name(uid), uid),
             None => Actor::new("unknown via api", None),
-        }
+        };
+        Caller { actor }
     }
-}
 
-impl connect_info::Connected<IncomingStream<'_, UnixListener>> for Caller {
-    fn connect_info(stream: IncomingStream<'_, UnixListener>) -> Self {
-        Caller {
-            uid: stream.io().peer_cred().ok().map(|cred| cred.uid()),
-        }
+    /// The audit trail's actor: `alice via api (uid 1000)`.
+    pub fn actor(&self) -> Actor {
+        self.actor.clone()
     }
 }
 
@@ -87,7 +84,7 @@ async fn access_log(request: Request, next: Next) -> Response {
     let actor = request
         .extensions()
         .get::<ConnectInfo<Caller>>()
-        .map(|ConnectInfo(caller)| caller.actor().to_string())
+        .map(|ConnectInfo(caller)| caller.actor.to_string())
         .unwrap_or_else(|| "unknown".into());
     let response = next.run(request).await;
     eprintln!(

@@ -14,7 +14,7 @@ use crate::api_key::{ApiKey, KeyRefusal};
 use crate::provider::Provider;
 use crate::revision::SaveOutcome;
 use crate::serve::answer::{ApiError, Problem, json_response, saved, with_etag};
-use crate::settings::{ProviderChange, Settings};
+use crate::settings::ProviderChange;
 use crate::status::ProviderState;
 
 /// The provider named in the path, or the seed's 400.
@@ -44,14 +44,6 @@ fn provider_answer(state: &ProviderState) -> Response {
     with_etag(&state.status, state.revision)
 }
 
-fn state_now(settings: &mut Settings, provider: Provider) -> Result<ProviderState, crate::Error> {
-    let states = settings.states()?;
-    states
-        .into_iter()
-        .find(|state| state.status.provider == provider)
-        .ok_or(crate::Error::NotConfigured(provider))
-}
-
 pub async fn list_providers(
     State(app): State<Arc<App>>,
     ConnectInfo(caller): ConnectInfo<Caller>,
@@ -76,10 +68,7 @@ pub async fn save_key(
         .change(caller.actor(), move |s| {
             let outcome = match expected {
                 Some(revision) => s.save_api_key_at_revision(provider, &key, revision)?,
-                None => {
-                    s.save_api_key(provider, &key)?;
-                    SaveOutcome::Saved(state_now(s, provider)?)
-                }
+                None => SaveOutcome::Saved(s.save_api_key_state(provider, &key)?),
             };
             Ok(outcome)
         })

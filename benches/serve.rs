@@ -1,0 +1,392 @@
+//! `serve` measured: `GET /providers` over a kept-alive connection beside a bare axum handler that answers the same bytes (median, 99th percentile, throughput); a key saved through `POST` beside the library's own save, on each backend; the server's memory idle and over 10,000 requests; its CPU while idle.
+//!
+//! Run with `cargo bench --bench serve` (with `TEST_POSTGRES_URL` for the
+//! PostgreSQL save). Both servers are asked by the same small client, one
+//! request at a time on one connection, alternating in rounds so that the
+//! machine's noise falls on both.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed bench
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use llm_settings::api_key::ApiKey;
+use llm_settings::secret::generate_key_file;
+use llm_settings::{Actor, OpenOptions, Provider, Settings};
+
+const KEY: &str = "sk-proj-BENCHbenchBENCHbenchBENCH-0001";
+const ROUNDS: usize = 10;
+const PER_ROUND: usize = 500;
+
+/// One kept-alive connection, asking and reading whole answers.
+struct Client {
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+}
+
+impl Client {
+    fn connect(socket: &Path) -> Client {
+        let stream = UnixStream::connect(socket).unwrap();
+        Client {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        }
+    }
+
+    /// Sends one request and reads its answer: status and body.
+    fn ask(&mut self, method: &str, path: &str, body: Option<&str>) -> (u16, Vec<u8>) {
+        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n");
+        if let Some(body) = body {
+            request.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        request.push_str("\r\n");
+        request.push_str(body.unwrap_or_default());
+        self.writer.write_all(request.as_bytes()).unwrap();
+        let mut line = String::new();
+        self.reader.read_line(&mut line).unwrap();
+        let status = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let mut length = 0;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut answer = vec![0; length];
+        self.reader.read_exact(&mut answer).unwrap();
+        (status, answer)
+    }
+}
+
+/// A home with a master key and a database, and what the server needs.
+struct Home {
+    dir: tempfile::TempDir,
+    database: String,
+}
+
+impl Home {
+    fn new(database: Option<String>) -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        generate_key_file(&dir.path().join("config/llm-settings/master.key")).unwrap();
+        let database =
+            database.unwrap_or_else(|| dir.path().join("bench.db").display().to_string());
+        Home { dir, database }
+    }
+
+    fn options(&self) -> OpenOptions {
+        OpenOptions {
+            database_url: Some(self.database.clone()),
+            key_file: Some(self.dir.path().join("config/llm-settings/master.key")),
+            actor: Some(Actor::new("bench", None)),
+        }
+    }
+
+    fn serve(&self) -> Server {
+        let socket = self.dir.path().join("api.sock");
+        let child = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"))
+            .arg("--socket")
+            .arg(&socket)
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("DATABASE_URL", &self.database)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            // The access log is not what is measured.
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while UnixStream::connect(&socket).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "serve did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Server { child, socket }
+    }
+}
+
+struct Server {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A line of `/proc/PID/status`, in KiB.
+fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap()
+}
+
+/// The CPU time a process has used, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // After the command's name in parentheses: utime and stime are the
+    // 12th and 13th fields.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let at = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[at]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// A bare axum handler on its own socket, answering `body` to
+/// `GET /api/v1/settings/providers`, on a runtime like the server's.
+fn bare_axum(socket: PathBuf, body: Vec<u8>) {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let body = bytes_of(body);
+            let router = axum::Router::new().route(
+                "/api/v1/settings/providers",
+                axum::routing::get(move || {
+                    let body = body.clone();
+                    async move { ([("content-type", "application/json")], body) }
+                }),
+            );
+            let listener = tokio::net::UnixListener::bind(&socket).unwrap();
+            axum::serve(listener, router).await.unwrap();
+        });
+    });
+}
+
+fn bytes_of(body: Vec<u8>) -> axum::body::Bytes {
+    axum::body::Bytes::from(body)
+}
+
+/// `GET /providers`: the server and the bare handler, alternating rounds.
+fn providers_list(home: &Home, server: &Server) {
+    let mut ours = Client::connect(&server.socket);
+    let (status, body) = ours.ask("GET", "/api/v1/settings/providers", None);
+    assert_eq!(status, 200);
+    let bare_socket = home.dir.path().join("bare.sock");
+    bare_axum(bare_socket.clone(), body.clone());
+    let started = Instant::now();
+    while UnixStream::connect(&bare_socket).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut bare = Client::connect(&bare_socket);
+    assert_eq!(bare.ask("GET", "/api/v1/settings/providers", None).1, body);
+    let mut timings = [Vec::new(), Vec::new()];
+    let mut spent = [Duration::ZERO, Duration::ZERO];
+    for _warm_up in 0..200 {
+        ours.ask("GET", "/api/v1/settings/providers", None);
+        bare.ask("GET", "/api/v1/settings/providers", None);
+    }
+    for _ in 0..ROUNDS {
+        for (which, client) in [&mut ours, &mut bare].into_iter().enumerate() {
+            let round = Instant::now();
+            for _ in 0..PER_ROUND {
+                let asked = Instant::now();
+                let (status, _) = client.ask("GET", "/api/v1/settings/providers", None);
+                timings[which].push(asked.elapsed());
+                assert_eq!(status, 200);
+            }
+            spent[which] += round.elapsed();
+        }
+    }
+    let [ours_t, bare_t] = &mut timings;
+    ours_t.sort();
+    bare_t.sort();
+    let count = (ROUNDS * PER_ROUND) as f64;
+    let (om, op) = (percentile(ours_t, 0.5), percentile(ours_t, 0.99));
+    let (bm, bp) = (percentile(bare_t, 0.5), percentile(bare_t, 0.99));
+    println!(
+        "GET /providers, one kept-alive connection ({} requests each):",
+        ROUNDS * PER_ROUND
+    );
+    println!(
+        "  serve:      median {:7.1} µs  p99 {:7.1} µs  {:7.0} requests/s",
+        micros(om),
+        micros(op),
+        count / spent[0].as_secs_f64()
+    );
+    println!(
+        "  bare axum:  median {:7.1} µs  p99 {:7.1} µs  {:7.0} requests/s",
+        micros(bm),
+        micros(bp),
+        count / spent[1].as_secs_f64()
+    );
+    println!(
+        "  ratio:      median {:.2}x  p99 {:.2}x  (target <= 2x)",
+        om.as_secs_f64() / bm.as_secs_f64(),
+        op.as_secs_f64() / bp.as_secs_f64()
+    );
+    // What the server costs without the database: `/health`.
+    let mut health: Vec<Duration> = (0..5000)
+        .map(|_| {
+            let asked = Instant::now();
+            assert_eq!(ours.ask("GET", "/health", None).0, 200);
+            asked.elapsed()
+        })
+        .collect();
+    health.sort();
+    println!(
+        "  serve's GET /health (no database): median {:7.1} µs  p99 {:7.1} µs",
+        micros(percentile(&health, 0.5)),
+        micros(percentile(&health, 0.99))
+    );
+    // The floor under the server's figure: the same read through the
+    // library, in this process.
+    let mut settings = Settings::open(&home.options()).unwrap();
+    let mut reads: Vec<Duration> = (0..2000)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(settings.statuses().unwrap());
+            started.elapsed()
+        })
+        .collect();
+    reads.sort();
+    println!(
+        "  the library's Settings::statuses(), in process: median {:7.1} µs",
+        micros(percentile(&reads, 0.5))
+    );
+}
+
+/// A key saved through `POST` beside `Settings::save_api_key`, alternating.
+fn save_key(label: &str, home: &Home, server: &Server) {
+    let mut settings = Settings::open(&home.options()).unwrap();
+    let key = ApiKey::parse(KEY).unwrap();
+    let mut client = Client::connect(&server.socket);
+    let body = format!("{{\"api_key\": \"{KEY}\"}}");
+    let (mut library, mut api) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS + 1 {
+        for _ in 0..40 {
+            let saved = Instant::now();
+            settings.save_api_key(Provider::OpenAi, &key).unwrap();
+            let took = saved.elapsed();
+            let asked = Instant::now();
+            let (status, _) = client.ask("POST", "/api/v1/settings/providers/openai", Some(&body));
+            let answered = asked.elapsed();
+            assert_eq!(status, 200);
+            // The first round warms both up.
+            if round > 0 {
+                library.push(took);
+                api.push(answered);
+            }
+        }
+    }
+    library.sort();
+    api.sort();
+    let (l, a) = (percentile(&library, 0.5), percentile(&api, 0.5));
+    println!(
+        "a key saved, {label}: POST {:7.1} µs, library {:7.1} µs: {:.2}x (target <= 1.5x)",
+        micros(a),
+        micros(l),
+        a.as_secs_f64() / l.as_secs_f64()
+    );
+}
+
+/// The server's memory idle, after 1,000 requests and after 10,000; and
+/// its CPU time over 10 s without a request.
+fn memory_and_idle_cpu(server: &Server) {
+    let pid = server.child.id();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle = status_kib(pid, "VmRSS:");
+    let mut client = Client::connect(&server.socket);
+    let mut after = Vec::new();
+    for asked in 1..=10_000 {
+        let path = match asked % 4 {
+            0 => "/api/v1/settings/providers",
+            1 => "/api/v1/settings/risk",
+            2 => "/api/v1/settings/task-assignments",
+            _ => "/api/v1/settings/telegram",
+        };
+        assert_eq!(client.ask("GET", path, None).0, 200);
+        if asked == 1_000 || asked == 10_000 {
+            after.push(status_kib(pid, "VmRSS:"));
+        }
+    }
+    drop(client);
+    println!(
+        "serve's resident memory: idle {idle} KiB, after 1,000 requests {} KiB, after 10,000 {} KiB (growth from 1,000 to 10,000: {} KiB); peak {} KiB",
+        after[0],
+        after[1],
+        after[1] as i64 - after[0] as i64,
+        status_kib(pid, "VmHWM:")
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(10));
+    println!(
+        "serve's CPU over 10 s without a request: {} clock ticks (target 0)",
+        cpu_ticks(pid) - before
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter is not supported.
+    let sqlite = Home::new(None);
+    {
+        let mut settings = Settings::open(&sqlite.options()).unwrap();
+        for provider in Provider::ALL {
+            settings
+                .save_api_key(provider, &ApiKey::parse(KEY).unwrap())
+                .unwrap();
+        }
+    }
+    let server = sqlite.serve();
+    providers_list(&sqlite, &server);
+    save_key("SQLite", &sqlite, &server);
+    drop(server);
+    let fresh = sqlite.serve();
+    memory_and_idle_cpu(&fresh);
+    drop(fresh);
+
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let name = format!("llm_settings_bench_serve_{}", std::process::id());
+            let mut conn = PgConnection::establish(&admin).unwrap();
+            conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap();
+            let url = match admin.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{name}"),
+                None => admin.clone(),
+            };
+            let postgres = Home::new(Some(url));
+            let server = postgres.serve();
+            save_key("PostgreSQL", &postgres, &server);
+            drop(server);
+            let _ = conn.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"));
+        }
+        _ => println!("a key saved, PostgreSQL: skipped (no TEST_POSTGRES_URL)"),
+    }
+}
