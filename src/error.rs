@@ -5,6 +5,7 @@
 //! the front end's own: see `cli::CliError`.
 
 use crate::api_key::KeyRefusal;
+use crate::api_token::InvalidTokenName;
 use crate::base_url::InvalidBaseUrl;
 use crate::fields::InvalidValue;
 use crate::group::{Group, InvalidGroup};
@@ -79,6 +80,14 @@ pub enum Error {
     },
     #[error(transparent)]
     InvalidModelName(#[from] InvalidModelName),
+    #[error(transparent)]
+    InvalidTokenName(#[from] InvalidTokenName),
+    #[error("an API token named {0} exists; revoke it first (api-tokens revoke {0})")]
+    ApiTokenExists(String),
+    #[error("no API token is named {0} (api-tokens list shows them)")]
+    NoApiToken(String),
+    #[error("the operating system gave no random bytes for a token; nothing was saved")]
+    NoRandomness,
     #[error("{}", .status.reason(*.task, *.provider).unwrap_or_default())]
     TaskNotReady {
         task: Task,
@@ -101,6 +110,7 @@ impl Error {
             | Error::InvalidChatId(_)
             | Error::TelegramNeedsChat
             | Error::InvalidModelName(_)
+            | Error::InvalidTokenName(_)
             | Error::DatabaseUrl(_) => 2,
             _ => 1,
         }

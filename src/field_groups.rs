@@ -14,7 +14,9 @@ pub fn of(group: Group) -> Option<&'static FieldGroup> {
     match group {
         Group::Global => Some(&GlobalSettings::GROUP),
         Group::Risk => Some(&RiskSettings::GROUP),
-        Group::Providers | Group::Tasks | Group::Telegram | Group::MasterKey => None,
+        Group::Providers | Group::Tasks | Group::Telegram | Group::MasterKey | Group::ApiTokens => {
+            None
+        }
     }
 }
 

@@ -15,17 +15,20 @@ pub enum Group {
     Telegram,
     /// Changes of the master key itself (a rotation), which belong to no group of values.
     MasterKey,
+    /// The tokens of `serve` over TCP, added and revoked (by name, never a token).
+    ApiTokens,
 }
 
 impl Group {
     /// Every group, in the order the history lists them.
-    pub const ALL: [Group; 6] = [
+    pub const ALL: [Group; 7] = [
         Group::Providers,
         Group::Tasks,
         Group::Global,
         Group::Risk,
         Group::Telegram,
         Group::MasterKey,
+        Group::ApiTokens,
     ];
 
     /// The id stored in the audit trail and taken by `--group`.
@@ -37,6 +40,7 @@ impl Group {
             Group::Risk => "risk",
             Group::Telegram => "telegram",
             Group::MasterKey => "master_key",
+            Group::ApiTokens => "api_tokens",
         }
     }
 }
@@ -54,7 +58,7 @@ impl serde::Serialize for Group {
     }
 }
 
-/// A group id that is not one of the six.
+/// A group id that is not one of the seven.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("Invalid group: {} (one of {})", printable(.0), Group::ALL.map(Group::id).join(", "))]
 pub struct InvalidGroup(pub String);

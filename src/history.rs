@@ -49,8 +49,23 @@ pub struct HistoryEntry {
     pub new: Option<Printable>,
 }
 
-fn utc<S: serde::Serializer>(at: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+/// A time in JSON, as every answer writes one: `"2026-12-01T06:21:00Z"`.
+pub(crate) fn utc<S: serde::Serializer>(
+    at: &NaiveDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// [`utc`], or `null`.
+pub(crate) fn utc_or_null<S: serde::Serializer>(
+    at: &Option<NaiveDateTime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => utc(at, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl From<AuditRow> for HistoryEntry {
@@ -145,6 +160,20 @@ impl HistoryEntry {
                     | AuditAction::BaseUrl
                     | AuditAction::BaseUrlReset
                     | AuditAction::Clear
+                    | AuditAction::RotateKey,
+                )
+                | None => self.describe_change(),
+            },
+            Some(Group::ApiTokens) => match action {
+                Some(AuditAction::Set) => format!("added the API token {}", self.subject()),
+                Some(AuditAction::Delete) => format!("revoked the API token {}", self.subject()),
+                Some(
+                    AuditAction::Activate
+                    | AuditAction::Deactivate
+                    | AuditAction::BaseUrl
+                    | AuditAction::BaseUrlReset
+                    | AuditAction::Clear
+                    | AuditAction::Reset
                     | AuditAction::RotateKey,
                 )
                 | None => self.describe_change(),

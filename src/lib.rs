@@ -50,6 +50,7 @@
 
 pub mod actor;
 pub mod api_key;
+pub mod api_token;
 pub mod audit_action;
 pub mod base_url;
 pub mod check;

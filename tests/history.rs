@@ -198,7 +198,7 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(wrong_group.code(), 2);
     assert_eq!(
         wrong_group.stderr(),
-        "error: Invalid group: keys (one of providers, tasks, global, risk, telegram, master_key)\n"
+        "error: Invalid group: keys (one of providers, tasks, global, risk, telegram, master_key, api_tokens)\n"
     );
     for limit in ["0", "-1", "ten", "1.5"] {
         let run = sandbox.run(&["history", "--limit", limit], b"");

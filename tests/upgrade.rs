@@ -390,3 +390,67 @@ fn a_database_of_the_version_before_the_bot_keeps_every_group() {
         },
     );
 }
+
+/// The migrations of the release before API tokens: every group, the bot
+/// included.
+const BEFORE_API_TOKENS: usize = 5;
+
+#[test]
+fn a_database_of_the_version_before_api_tokens_keeps_its_trail_and_its_ids() {
+    on_each_backend(
+        "a_database_of_the_version_before_api_tokens_keeps_its_trail_and_its_ids",
+        |db| {
+            migrate_to(db, BEFORE_API_TOKENS);
+            let master = write_key_file(&db.dir.path().join("master.key"));
+            let openai = blob(
+                db.backend,
+                &seal(&master, Provider::OpenAi, &SecretString::from(OPENAI_KEY)),
+            );
+            // A key set, a bot chat changed, and the trail of both, whose
+            // ids a `watch` of that version has already seen.
+            execute(
+                db,
+                &format!(
+                    "INSERT INTO llm_provider_configs (provider, encrypted_key, key_hint, is_active, base_url, revision, created_at, updated_at, updated_by) VALUES
+                       ('openai', {openai}, 'sk-...9876', TRUE, NULL, 1, '2026-12-01 06:00:00', '2026-12-01 06:00:00', 'alice');
+                     UPDATE telegram_settings SET chat_id = '-100', revision = 1;
+                     INSERT INTO llm_settings_audit (at, actor, group_name, action, subject, old_value, new_value) VALUES
+                       ('2026-12-01 06:00:00', 'alice', 'providers', 'set', 'openai', NULL, 'sk-...9876'),
+                       ('2026-12-01 06:01:00', 'alice', 'telegram', 'set', 'chat_id', NULL, '-100'),
+                       ('2026-12-01 06:02:00', 'bob', 'risk', 'set', 'max_drawdown_pct', '10', '5');"
+                ),
+            );
+
+            let mut settings = open_settings(db);
+            assert_eq!(
+                settings
+                    .read_key(Provider::OpenAi)
+                    .unwrap()
+                    .unwrap()
+                    .expose_secret(),
+                OPENAI_KEY
+            );
+            let trail = settings.audit_trail().unwrap();
+            let kept: Vec<(i64, &str, Option<&str>)> = trail
+                .iter()
+                .map(|entry| (entry.id, entry.actor.as_str(), entry.subject.as_deref()))
+                .collect();
+            assert_eq!(
+                kept,
+                vec![
+                    (1, "alice", Some("openai")),
+                    (2, "alice", Some("chat_id")),
+                    (3, "bob", Some("max_drawdown_pct"))
+                ]
+            );
+            // The trail takes the new group, and its ids go on from 3.
+            let name = llm_settings::api_token::TokenName::parse("ci-bot").unwrap();
+            settings.add_api_token(&name).unwrap();
+            let trail = settings.audit_trail().unwrap();
+            assert_eq!(trail.len(), 4);
+            assert_eq!(trail[3].id, 4);
+            assert_eq!(trail[3].group_name, "api_tokens");
+            assert_eq!(settings.api_tokens().unwrap().len(), 1);
+        },
+    );
+}

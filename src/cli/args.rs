@@ -143,7 +143,7 @@ mod tests {
             ),
             (
                 &["llm-settings", "history", "--group", "xyz"],
-                "Invalid group: xyz (one of providers, tasks, global, risk, telegram, master_key)",
+                "Invalid group: xyz (one of providers, tasks, global, risk, telegram, master_key, api_tokens)",
             ),
         ];
         for (args, line) in cases {

@@ -1,5 +1,6 @@
 //! The command line for scripts: the clap definitions of every group's commands, and the dispatch to each group's module.
 
+mod api_tokens;
 mod args;
 mod check;
 mod deadline;
@@ -23,6 +24,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use api_tokens::ApiTokensCommand;
 pub use args::{key_age_days, refusal};
 use deadline::Deadline;
 pub use error::CliError;
@@ -87,6 +89,9 @@ pub enum Command {
     /// The Telegram bot that sends the system's alerts
     #[command(subcommand)]
     Telegram(TelegramCommand),
+    /// The tokens programs use to call serve over TCP (--listen)
+    #[command(subcommand)]
+    ApiTokens(ApiTokensCommand),
     /// What needs an admin, one finding a line; exit 1 when there is one
     ///
     /// Reports a master key file readable by others, secrets that do not
@@ -239,6 +244,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             fields::run(session, &crate::risk::RiskSettings::GROUP, command)
         }
         Some(Command::Telegram(command)) => telegram::run(session, command),
+        Some(Command::ApiTokens(command)) => api_tokens::run(session, command),
         Some(Command::Check { json, max_key_age }) => {
             check::run(&session.options, json, max_key_age)
         }

@@ -5,6 +5,7 @@
 //! are in a file of their own (`providers`, ...); opening, the master-key
 //! check and rotation, which concern every sealed value, are in `custody`.
 
+mod api_tokens;
 mod check;
 mod custody;
 mod fields;
@@ -23,6 +24,7 @@ use crate::store::{AuditRow, DatabaseLocation, Store};
 
 pub use crate::revision::SaveOutcome;
 pub use crate::store::ResealMode;
+pub use api_tokens::ApiTokenInfo;
 pub use custody::Rotation;
 pub use fields::FieldAction;
 pub use providers::ProviderChange;

@@ -106,6 +106,7 @@ macro_rules! in_write_transaction {
     };
 }
 
+mod api_tokens;
 mod audit;
 mod connection;
 mod fields;
@@ -121,6 +122,7 @@ mod telegram;
 use chrono::{NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+pub use api_tokens::{ApiTokenRow, LAST_USED_STEP_SECONDS};
 pub use audit::{AuditRow, Change, HistoryQuery};
 use connection::DbConnection;
 pub use connection::{SQLITE_BUSY_TIMEOUT_MS, WRITERS_LOCK, connection_url};

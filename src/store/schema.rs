@@ -58,7 +58,18 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     llm_provider_configs,
+    llm_settings_api_tokens,
     llm_settings_audit,
     task_llm_assignments,
     telegram_settings
 );
+
+diesel::table! {
+    llm_settings_api_tokens (name) {
+        name -> Text,
+        token_sha256 -> Binary,
+        created_at -> Timestamp,
+        created_by -> Text,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
