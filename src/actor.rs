@@ -45,6 +45,12 @@ impl Actor {
         Actor::new(&format!("{user} via api (uid {uid})"), None)
     }
 
+    /// A program calling the HTTP API over TCP with the token `name`:
+    /// `api:ci-bot from 127.0.0.1`.
+    pub fn api_token(name: &str, address: std::net::IpAddr) -> Self {
+        Actor::new(&format!("api:{name}"), Some(&address.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -3,159 +3,18 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::serve::{Answer, Server, ask, ask_at, json_header};
 use common::{Sandbox, on_each_backend};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk-proj-SERVESERVESERVESERVE-4321";
 const OTHER: &str = "sk-proj-OTHEROTHEROTHEROTHER-8765";
-
-/// A running `llm-settings-serve`, and what it logs.
-struct Server {
-    child: Child,
-    socket: PathBuf,
-    log: Receiver<String>,
-}
-
-impl Server {
-    fn start(sandbox: &Sandbox, socket: &Path) -> Server {
-        Server::start_at(sandbox, Some(socket))
-    }
-
-    /// A server on `socket`, or on the default path when `None`.
-    fn start_at(sandbox: &Sandbox, socket: Option<&Path>) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"));
-        command.env_clear();
-        if let Some(socket) = socket {
-            command.arg("--socket").arg(socket);
-        }
-        for (name, value) in &sandbox.envs {
-            command.env(name, value);
-        }
-        // The most a logger would say: every test's log is searched for
-        // secrets with it.
-        command.env("RUST_LOG", "trace");
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (lines, log) = mpsc::channel();
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-        let first = log.recv_timeout(Duration::from_secs(20)).unwrap();
-        let socket = first
-            .strip_prefix("serving the settings API on ")
-            .unwrap_or_else(|| panic!("{first}"));
-        Server {
-            child,
-            socket: PathBuf::from(socket),
-            log,
-        }
-    }
-
-    /// Every line logged so far.
-    fn logged(&self) -> Vec<String> {
-        self.log.try_iter().collect()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One answer: status, headers (lower-case names), body.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Asks the server with curl over its socket; `body` is sent as it is.
-fn ask(server: &Server, method: &str, path: &str, headers: &[&str], body: Option<&[u8]>) -> Answer {
-    ask_at(&server.socket, method, path, headers, body)
-}
-
-/// As `ask`, on the socket at `socket`.
-fn ask_at(
-    socket: &Path,
-    method: &str,
-    path: &str,
-    headers: &[&str],
-    body: Option<&[u8]>,
-) -> Answer {
-    let mut command = Command::new("curl");
-    command
-        .args(["-s", "-i", "--max-time", "20", "--unix-socket"])
-        .arg(socket)
-        .args(["-X", method]);
-    for header in headers {
-        command.args(["-H", header]);
-    }
-    if body.is_some() {
-        command.args(["--data-binary", "@-"]);
-    }
-    command.arg(format!("http://localhost{path}"));
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(body) = body {
-        stdin.write_all(body).unwrap();
-    }
-    drop(stdin);
-    let output = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|code| code.parse().ok())
-        .unwrap_or_else(|| panic!("no answer: {text}"));
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
-}
-
-fn json_header() -> &'static str {
-    "Content-Type: application/json"
-}
 
 fn save(server: &Server, provider: &str, key: &str, extra: &[&str]) -> Answer {
     let mut headers = vec![json_header()];

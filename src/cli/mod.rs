@@ -140,6 +140,16 @@ pub enum Command {
         /// Make the socket 0660 for this group
         #[arg(long, value_name = "GROUP")]
         socket_group: Option<String>,
+        /// Listen on loopback TCP instead (127.0.0.1:PORT, [::1]:PORT,
+        /// localhost:PORT), every request but GET /health with an API token
+        #[arg(long, value_name = "HOST:PORT", conflicts_with_all = ["socket", "socket_group"])]
+        listen: Option<String>,
+        /// Also answer to this host name, besides localhost (repeatable)
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Let web pages of this origin call the API (repeatable); none by default
+        #[arg(long, value_name = "URL")]
+        cors_origin: Vec<String>,
     },
     /// The changes of every group, newest first: when, who, what, old -> new
     History {
@@ -254,7 +264,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Serve {
             socket,
             socket_group,
-        }) => serve::run(&cli.global, socket.as_deref(), socket_group.as_deref()),
+            listen,
+            allow_host,
+            cors_origin,
+        }) => serve::run(
+            &cli.global,
+            &serve::Listener {
+                socket: socket.as_deref(),
+                socket_group: socket_group.as_deref(),
+                listen: listen.as_deref(),
+                allow_hosts: &allow_host,
+                cors_origins: &cors_origin,
+            },
+        ),
         Some(Command::History { json, group, limit }) => history::run(session, json, group, limit),
         Some(Command::Exec {
             only,

@@ -8,14 +8,19 @@ use super::{CliError, GlobalOptions};
 /// The server binary's name.
 const SERVER: &str = "llm-settings-serve";
 
+/// Where the server listens, as given.
+pub struct Listener<'a> {
+    pub socket: Option<&'a Path>,
+    pub socket_group: Option<&'a str>,
+    pub listen: Option<&'a str>,
+    pub allow_hosts: &'a [String],
+    pub cors_origins: &'a [String],
+}
+
 /// Replaces this process with the server; returns only on failure. The
 /// database URL goes in the environment, never in the arguments (which
 /// every user of the machine can read).
-pub fn run(
-    global: &GlobalOptions,
-    socket: Option<&Path>,
-    socket_group: Option<&str>,
-) -> Result<(), CliError> {
+pub fn run(global: &GlobalOptions, listener: &Listener<'_>) -> Result<(), CliError> {
     let program = std::env::current_exe()
         .ok()
         .and_then(|exe| Some(exe.parent()?.join(SERVER)))
@@ -37,11 +42,20 @@ pub fn run(
     if let Some(seconds) = global.timeout {
         command.arg("--timeout").arg(seconds.to_string());
     }
-    if let Some(socket) = socket {
+    if let Some(socket) = listener.socket {
         command.arg("--socket").arg(socket);
     }
-    if let Some(group) = socket_group {
+    if let Some(group) = listener.socket_group {
         command.arg("--socket-group").arg(group);
+    }
+    if let Some(address) = listener.listen {
+        command.arg("--listen").arg(address);
+    }
+    for host in listener.allow_hosts {
+        command.arg("--allow-host").arg(host);
+    }
+    for origin in listener.cors_origins {
+        command.arg("--cors-origin").arg(origin);
     }
     let error = command.exec();
     Err(CliError::Exec {

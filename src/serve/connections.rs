@@ -1,4 +1,4 @@
-//! The server's connections: HTTP/1 over the socket, at most 64 at once (more get 503), each read within its deadlines (see `deadlines`), and on SIGTERM no new ones while those open finish (5 s at most).
+//! The server's connections: HTTP/1 over the unix socket or loopback TCP, at most 64 at once (more get 503), each read within its deadlines (see `deadlines`), and on SIGTERM no new ones while those open finish (5 s at most).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +10,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use serde_json::json;
-use tokio::net::UnixListener;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::Semaphore;
 
 use super::answer::json_response;
@@ -20,10 +21,39 @@ use super::routes::Caller;
 /// The most connections served at once.
 pub const MAX_CONNECTIONS: usize = 64;
 
+/// A listener, and who is at the other end of what it accepts.
+pub trait Accept {
+    type Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static;
+    fn accept_caller(
+        &self,
+    ) -> impl std::future::Future<Output = std::io::Result<(Self::Stream, Caller)>> + Send;
+}
+
+impl Accept for UnixListener {
+    type Stream = UnixStream;
+    /// The caller is the user the kernel names.
+    async fn accept_caller(&self) -> std::io::Result<(UnixStream, Caller)> {
+        let (stream, _) = self.accept().await?;
+        let caller = Caller::of_uid(stream.peer_cred().ok().map(|cred| cred.uid()));
+        Ok((stream, caller))
+    }
+}
+
+impl Accept for TcpListener {
+    type Stream = TcpStream;
+    /// The caller is an address until its token is checked.
+    async fn accept_caller(&self) -> std::io::Result<(TcpStream, Caller)> {
+        let (stream, peer) = self.accept().await?;
+        // Answers are small: sent at once, not held back for more.
+        stream.set_nodelay(true)?;
+        Ok((stream, Caller::of_address(peer.ip())))
+    }
+}
+
 /// Serves `router` on `listener` until `stop` resolves, then lets the
 /// connections open finish, for at most `drain`.
-pub async fn serve(
-    listener: UnixListener,
+pub async fn serve<L: Accept>(
+    listener: L,
     router: Router,
     stop: impl std::future::Future<Output = ()>,
     drain: Duration,
@@ -36,15 +66,14 @@ pub async fn serve(
     http.timer(TokioTimer::new()).header_read_timeout(None);
     tokio::pin!(stop);
     loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+        let (stream, caller) = tokio::select! {
+            accepted = listener.accept_caller() => match accepted {
+                Ok(accepted) => accepted,
                 // A connection that failed before it was accepted: the next one.
                 Err(_) => continue,
             },
             () = &mut stop => break,
         };
-        let caller = Caller::of_uid(stream.peer_cred().ok().map(|cred| cred.uid()));
         let permit = Arc::clone(&permits).try_acquire_owned();
         let app = match &permit {
             Ok(_) => router.clone(),

@@ -38,7 +38,15 @@ pub fn document() -> Value {
         "openapi": "3.1.0",
         "info": {"title": "llm-settings", "version": env!("CARGO_PKG_VERSION")},
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {"token": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Over TCP (serve --listen) only: a token of llm-settings api-tokens add. On the unix socket the socket's permissions decide, and no token is sent.",
+            }},
+        },
+        "security": [{"token": []}, {}],
     })
 }
 
@@ -67,6 +75,9 @@ fn describe(path: &str, operation: &Operation) -> Value {
     let mut refusals = vec![
         ("422", "a value refused"),
         ("503", "the database is busy or did not answer"),
+        ("401", "over TCP: a missing or wrong token"),
+        ("403", "a Host this server does not answer to"),
+        ("429", "over TCP: too many failed attempts from this address"),
     ];
     if path.contains("{provider}") || path.contains("assignments") {
         refusals.push(("400", "a provider or task that does not exist"));

@@ -4,6 +4,7 @@
 pub mod http;
 pub mod pg_server;
 pub mod pty;
+pub mod serve;
 
 use std::fs;
 use std::io::Write;

@@ -7,6 +7,7 @@ mod tasks;
 mod telegram;
 mod trail;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,26 +32,57 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// What every handler shares.
 pub struct App {
     pub pool: Pool,
+    /// Over TCP, who may call (`None` on the unix socket, whose
+    /// permissions decide).
+    pub gate: Option<super::auth::Gate>,
 }
 
-/// Who is calling, as the kernel says (the socket's peer credentials),
-/// named once when the connection is accepted.
+/// Who is calling: on the unix socket, the user the kernel names, once
+/// for the connection; over TCP, the address, and after the token is
+/// checked, the token's program.
 #[derive(Clone, Debug)]
 pub struct Caller {
     actor: Actor,
+    address: Option<IpAddr>,
 }
 
 impl Caller {
-    /// The caller whose uid is `uid` (`None`: the kernel did not say).
+    /// A caller on the socket whose uid is `uid` (`None`: the kernel did
+    /// not say).
     pub fn of_uid(uid: Option<u32>) -> Caller {
         let actor = match uid {
             Some(uid) => Actor::api_user(&super::socket::user_name(uid), uid),
             None => Actor::new("unknown via api", None),
         };
-        Caller { actor }
+        Caller {
+            actor,
+            address: None,
+        }
     }
 
-    /// The audit trail's actor: `alice via api (uid 1000)`.
+    /// A caller over TCP from `address`, not yet known by a token.
+    pub fn of_address(address: IpAddr) -> Caller {
+        Caller {
+            actor: Actor::new("unauthenticated", Some(&address.to_string())),
+            address: Some(address),
+        }
+    }
+
+    /// The same connection, acting as `actor` (a token's program).
+    pub fn as_actor(&self, actor: Actor) -> Caller {
+        Caller {
+            actor,
+            address: self.address,
+        }
+    }
+
+    /// The address of a caller over TCP.
+    pub fn address(&self) -> Option<IpAddr> {
+        self.address
+    }
+
+    /// The audit trail's actor: `alice via api (uid 1000)`, or
+    /// `api:ci-bot from 127.0.0.1`.
     pub fn actor(&self) -> Actor {
         self.actor.clone()
     }
@@ -58,11 +90,11 @@ impl Caller {
 
 /// Every route: the seed's path and the path the trading system's web
 /// page calls, served by the same handler.
-pub fn router(app: Arc<App>) -> Router {
+pub fn router(app: Arc<App>, browsers: Arc<super::browsers::Browsers>) -> Router {
     let settings = table::ROUTES.iter().fold(Router::new(), |router, route| {
         router.route(route.path, (route.handler)())
     });
-    Router::new()
+    let router = Router::new()
         .route("/health", get(health))
         .route("/health/ready", get(ready))
         .route("/api/v1/openapi.json", get(openapi))
@@ -71,6 +103,21 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(super::deadlines::timed_request))
         .layer(middleware::from_fn(method_not_allowed))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            super::auth::authenticate,
+        ));
+    // A preflight carries no token: CORS answers it before the token is
+    // asked for, and only after the Host is checked.
+    let router = match browsers.cors() {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router
+        .layer(middleware::from_fn_with_state(
+            browsers,
+            super::browsers::guard,
+        ))
         .layer(middleware::from_fn(access_log))
         .with_state(app)
 }
@@ -81,12 +128,17 @@ async fn access_log(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = crate::sanitize::printable(request.uri().path());
-    let actor = request
+    let connection = request
         .extensions()
         .get::<ConnectInfo<Caller>>()
         .map(|ConnectInfo(caller)| caller.actor.to_string())
         .unwrap_or_else(|| "unknown".into());
     let response = next.run(request).await;
+    // A token's program, when the request had one.
+    let actor = response
+        .extensions()
+        .get::<Actor>()
+        .map_or(connection, ToString::to_string);
     eprintln!(
         "{} {actor} {method} {path} {} {} ms",
         chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
