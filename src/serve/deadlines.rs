@@ -193,7 +193,15 @@ pub async fn timed_request(request: Request, next: Next) -> Response {
             &json!({"detail": format!("the body did not arrive within {} s", BODY_TIMEOUT.as_secs())}),
         )),
     };
-    if let Some(clock) = &clock {
+    // A stream of events is still being answered after its headers: the
+    // connection is not idle until it ends.
+    let streaming = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
+    if let Some(clock) = &clock
+        && !streaming
+    {
         clock.set(Phase::Idle {
             since: Instant::now(),
         });

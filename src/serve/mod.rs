@@ -9,6 +9,7 @@ pub mod auth;
 pub mod browsers;
 pub mod connections;
 pub mod deadlines;
+pub mod events;
 pub mod listen;
 pub mod openapi;
 pub mod pool;
@@ -94,6 +95,7 @@ fn run(args: &ServeArgs) -> Result<(), (u8, String)> {
     let app = Arc::new(routes::App {
         pool: pool::Pool::new(settings, options, deadline),
         gate: tcp.map(|_| auth::Gate::default()),
+        feed: events::Feed::default(),
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()

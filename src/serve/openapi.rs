@@ -55,7 +55,13 @@ fn reference(name: &str) -> Value {
 }
 
 fn ok(answer: &str) -> Value {
-    json!({"200": {"description": "OK", "content": {"application/json": {"schema": reference(answer)}}}})
+    // The change stream is text, an event a change; every other answer JSON.
+    let media = if answer == "EventStream" {
+        "text/event-stream"
+    } else {
+        "application/json"
+    };
+    json!({"200": {"description": "OK", "content": {media: {"schema": reference(answer)}}}})
 }
 
 /// One operation: its parameters, body and answers, the refusals with them.
@@ -77,7 +83,10 @@ fn describe(path: &str, operation: &Operation) -> Value {
         ("503", "the database is busy or did not answer"),
         ("401", "over TCP: a missing or wrong token"),
         ("403", "a Host this server does not answer to"),
-        ("429", "over TCP: too many failed attempts from this address"),
+        (
+            "429",
+            "over TCP: too many failed attempts from this address",
+        ),
     ];
     if path.contains("{provider}") || path.contains("assignments") {
         refusals.push(("400", "a provider or task that does not exist"));
@@ -232,6 +241,10 @@ fn schemas() -> Value {
             "group": {"type": "string", "enum": Group::ALL.map(Group::id)}, "action": {"type": "string"},
             "subject": {"type": ["string", "null"]}, "old": {"type": ["string", "null"]}, "new": {"type": ["string", "null"]}}},
         "HistoryEntryList": {"type": "array", "items": reference("HistoryEntry")},
+        "EventStream": {
+            "type": "string",
+            "description": "Server-sent events: each committed change as `id: N` and `data:` a HistoryEntry as JSON; send Last-Event-ID: N to resume after N; a `: keep-alive` comment every 15 s",
+        },
         "Finding": {"type": "object", "properties": {
             "severity": {"type": "string", "enum": ["error", "warning"]},
             "group": {"type": "string", "enum": Group::ALL.map(Group::id)},

@@ -113,6 +113,16 @@ impl Settings {
         Ok(self.store.audit_since(marker)?)
     }
 
+    /// At most `limit` entries recorded after `marker`, oldest first: a
+    /// page of a long way behind.
+    pub fn changes_since_at_most(
+        &mut self,
+        marker: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, Error> {
+        Ok(self.store.audit_since_at_most(marker, limit)?)
+    }
+
     /// The audit trail, oldest first.
     pub fn audit_trail(&mut self) -> Result<Vec<AuditRow>, Error> {
         Ok(self.store.audit_entries()?)

@@ -179,6 +179,16 @@ for_each_backend! {
             .order(trail::id)
             .load(conn)
     }
+
+    /// At most `limit` entries after `after`, oldest first.
+    pub fn since_at_most(conn: &mut Conn, after: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
+        trail::table
+            .filter(trail::id.gt(after))
+            .select(AuditRow::as_select())
+            .order(trail::id)
+            .limit(limit)
+            .load(conn)
+    }
 }
 
 impl Store {
@@ -228,5 +238,16 @@ impl Store {
     /// The audit entries after `id`, oldest first.
     pub fn audit_since(&mut self, id: i64) -> Result<Vec<AuditRow>, StoreError> {
         Ok(on_connection!(self, |conn, q| q::since(conn, id))?)
+    }
+
+    /// At most `limit` audit entries after `id`, oldest first.
+    pub fn audit_since_at_most(
+        &mut self,
+        id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(on_connection!(self, |conn, q| q::since_at_most(
+            conn, id, limit
+        ))?)
     }
 }

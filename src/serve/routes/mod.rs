@@ -35,6 +35,8 @@ pub struct App {
     /// Over TCP, who may call (`None` on the unix socket, whose
     /// permissions decide).
     pub gate: Option<super::auth::Gate>,
+    /// The change stream's one poll and its subscribers.
+    pub feed: super::events::Feed,
 }
 
 /// Who is calling: on the unix socket, the user the kernel names, once

@@ -277,4 +277,14 @@ pub const ROUTES: &[Route] = &[
         }],
         handler: || get(trail::check),
     },
+    Route {
+        path: "/events",
+        operations: &[op(
+            "get",
+            "Each committed change, as a server-sent event; Last-Event-ID resumes",
+            None,
+            "EventStream",
+        )],
+        handler: || get(crate::serve::events::events),
+    },
 ];
