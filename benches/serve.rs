@@ -1,4 +1,4 @@
-//! `serve` measured: `GET /providers` over a kept-alive connection beside a bare axum handler that answers the same bytes (median, 99th percentile, throughput); a key saved through `POST` beside the library's own save, on each backend; the server's memory idle and over 10,000 requests; its CPU while idle.
+//! `serve` measured: `GET /providers` over a kept-alive connection beside a bare axum handler that answers the same bytes (median, 99th percentile, throughput), on the socket and over TCP with a token; a key saved through `POST` beside the library's own save, on each backend; the server's memory idle, over 10,000 requests and with 50 subscribers of `/events`; its CPU while idle; the delay from a commit to its event.
 //!
 //! Run with `cargo bench --bench serve` (with `TEST_POSTGRES_URL` for the
 //! PostgreSQL save). Both servers are asked by the same small client, one
@@ -24,22 +24,41 @@ const PER_ROUND: usize = 500;
 
 /// One kept-alive connection, asking and reading whole answers.
 struct Client {
-    reader: BufReader<UnixStream>,
-    writer: UnixStream,
+    reader: BufReader<Box<dyn Read>>,
+    writer: Box<dyn Write>,
+    /// Headers sent with every request (a token over TCP).
+    extra: String,
 }
 
 impl Client {
     fn connect(socket: &Path) -> Client {
         let stream = UnixStream::connect(socket).unwrap();
         Client {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
+            reader: BufReader::new(Box::new(stream.try_clone().unwrap())),
+            writer: Box::new(stream),
+            extra: String::new(),
+        }
+    }
+
+    /// Over TCP to `address`, with `token` on every request when given.
+    fn connect_tcp(address: std::net::SocketAddr, token: Option<&str>) -> Client {
+        let stream = std::net::TcpStream::connect(address).unwrap();
+        stream.set_nodelay(true).unwrap();
+        Client {
+            reader: BufReader::new(Box::new(stream.try_clone().unwrap())),
+            writer: Box::new(stream),
+            extra: token
+                .map(|token| format!("Authorization: Bearer {token}\r\n"))
+                .unwrap_or_default(),
         }
     }
 
     /// Sends one request and reads its answer: status and body.
     fn ask(&mut self, method: &str, path: &str, body: Option<&str>) -> (u16, Vec<u8>) {
-        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n");
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{}",
+            self.extra
+        );
         if let Some(body) = body {
             request.push_str(&format!(
                 "Content-Type: application/json\r\nContent-Length: {}\r\n",
@@ -96,15 +115,53 @@ impl Home {
 
     fn serve(&self) -> Server {
         let socket = self.dir.path().join("api.sock");
-        let child = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"))
-            .arg("--socket")
-            .arg(&socket)
+        self.serve_with(&["--socket".as_ref(), socket.as_os_str()], socket.clone())
+    }
+
+    /// A server on a loopback port the kernel gives, and its address.
+    fn serve_tcp(&self) -> (Server, std::net::SocketAddr) {
+        let mut child = self
+            .command(&["--listen".as_ref(), "127.0.0.1:0".as_ref()])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        stderr.read_line(&mut first).unwrap();
+        // The access log is read and dropped: a full pipe would hold the
+        // server up, and a closed one would fail its writes.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        let address = first
+            .trim()
+            .strip_prefix("serving the settings API on http://")
+            .unwrap_or_else(|| panic!("{first}"))
+            .parse()
+            .unwrap();
+        (
+            Server {
+                child,
+                socket: PathBuf::new(),
+            },
+            address,
+        )
+    }
+
+    fn command(&self, args: &[&std::ffi::OsStr]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_llm-settings-serve"));
+        command
+            .args(args)
             .env_clear()
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("DATABASE_URL", &self.database)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::null());
+        command
+    }
+
+    fn serve_with(&self, args: &[&std::ffi::OsStr], socket: PathBuf) -> Server {
+        let child = self
+            .command(args)
             // The access log is not what is measured.
             .stderr(Stdio::null())
             .spawn()
@@ -161,6 +218,34 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
+}
+
+/// A bare axum handler on loopback TCP, answering `body` to
+/// `GET /api/v1/settings/providers`, on a runtime like the server's.
+fn bare_axum_tcp(body: Vec<u8>) -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let body = bytes_of(body);
+            let router = axum::Router::new().route(
+                "/api/v1/settings/providers",
+                axum::routing::get(move || {
+                    let body = body.clone();
+                    async move { ([("content-type", "application/json")], body) }
+                }),
+            );
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router).await.unwrap();
+        });
+    });
+    address
 }
 
 /// A bare axum handler on its own socket, answering `body` to
@@ -281,6 +366,119 @@ fn providers_list(home: &Home, server: &Server) {
     );
 }
 
+/// `GET /providers` over TCP with a token, beside the bare handler over TCP.
+fn providers_list_tcp(home: &Home) {
+    let token = {
+        let mut settings = Settings::open(&home.options()).unwrap();
+        let name = llm_settings::api_token::TokenName::parse("bench").unwrap();
+        settings.add_api_token(&name).unwrap().reveal().to_owned()
+    };
+    let (_server, address) = home.serve_tcp();
+    let mut ours = Client::connect_tcp(address, Some(&token));
+    let (status, body) = ours.ask("GET", "/api/v1/settings/providers", None);
+    assert_eq!(status, 200);
+    let mut bare = Client::connect_tcp(bare_axum_tcp(body), None);
+    let mut timings = [Vec::new(), Vec::new()];
+    for _warm_up in 0..200 {
+        ours.ask("GET", "/api/v1/settings/providers", None);
+        bare.ask("GET", "/api/v1/settings/providers", None);
+    }
+    for _ in 0..ROUNDS {
+        for (which, client) in [&mut ours, &mut bare].into_iter().enumerate() {
+            for _ in 0..PER_ROUND {
+                let asked = Instant::now();
+                assert_eq!(client.ask("GET", "/api/v1/settings/providers", None).0, 200);
+                timings[which].push(asked.elapsed());
+            }
+        }
+    }
+    let [ours_t, bare_t] = &mut timings;
+    ours_t.sort();
+    bare_t.sort();
+    let (om, op) = (percentile(ours_t, 0.5), percentile(ours_t, 0.99));
+    let (bm, bp) = (percentile(bare_t, 0.5), percentile(bare_t, 0.99));
+    println!(
+        "GET /providers over TCP with a token: serve median {:7.1} µs p99 {:7.1} µs; bare axum median {:7.1} µs p99 {:7.1} µs; ratio {:.2}x / {:.2}x (target <= 2x)",
+        micros(om),
+        micros(op),
+        micros(bm),
+        micros(bp),
+        om.as_secs_f64() / bm.as_secs_f64(),
+        op.as_secs_f64() / bp.as_secs_f64()
+    );
+}
+
+/// From a change's commit (the library's call returning) to its event on
+/// a subscriber of `/events`: 20 changes at uneven moments.
+fn event_delay(label: &str, home: &Home, server: &Server) {
+    use llm_settings::RiskSettings;
+    use llm_settings::fields::Value;
+    use llm_settings::settings::FieldAction;
+    let mut curl = Command::new("curl")
+        .args(["-sN", "--unix-socket"])
+        .arg(&server.socket)
+        .arg("http://localhost/api/v1/settings/events")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = curl.stdout.take().unwrap();
+    let (sender, arrivals) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("id: ") && sender.send(Instant::now()).is_err() {
+                return;
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    let mut settings = Settings::open(&home.options()).unwrap();
+    let mut delays = Vec::new();
+    for round in 0..20i64 {
+        // Uneven moments: not in step with the poll.
+        std::thread::sleep(Duration::from_millis(100 + (round * 137 % 600) as u64));
+        let value = Value::Whole(1 + round % 2 + 2 * (round % 3));
+        settings
+            .change_fields(&RiskSettings::GROUP, FieldAction::Set, &[(3, value)], None)
+            .unwrap();
+        let committed = Instant::now();
+        let arrived = arrivals.recv_timeout(Duration::from_secs(10)).unwrap();
+        delays.push(arrived.saturating_duration_since(committed));
+        // Nothing else is waiting: a value equal to the last is no change.
+        while arrivals.try_recv().is_ok() {}
+    }
+    let _ = curl.kill();
+    let _ = curl.wait();
+    delays.sort();
+    println!(
+        "from a commit to its event, {label}: median {:.0} ms, longest {:.0} ms (target <= 2000)",
+        percentile(&delays, 0.5).as_secs_f64() * 1e3,
+        delays.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+/// The server's memory with fifty subscribers of `/events`.
+fn memory_with_subscribers(server: &Server) {
+    let pid = server.child.id();
+    let before = status_kib(pid, "VmRSS:");
+    let subscribers: Vec<UnixStream> = (0..50)
+        .map(|_| {
+            let mut stream = UnixStream::connect(&server.socket).unwrap();
+            stream
+                .write_all(b"GET /api/v1/settings/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+            let mut head = [0u8; 12];
+            stream.read_exact(&mut head).unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    println!(
+        "serve's resident memory with 50 subscribers of /events: {} KiB (before them: {before} KiB)",
+        status_kib(pid, "VmRSS:")
+    );
+    drop(subscribers);
+}
+
 /// A key saved through `POST` beside `Settings::save_api_key`, alternating.
 fn save_key(label: &str, home: &Home, server: &Server) {
     let mut settings = Settings::open(&home.options()).unwrap();
@@ -369,7 +567,10 @@ fn main() {
     drop(server);
     let fresh = sqlite.serve();
     memory_and_idle_cpu(&fresh);
+    memory_with_subscribers(&fresh);
+    event_delay("SQLite", &sqlite, &fresh);
     drop(fresh);
+    providers_list_tcp(&sqlite);
 
     match std::env::var("TEST_POSTGRES_URL") {
         Ok(admin) if !admin.is_empty() => {
@@ -384,6 +585,7 @@ fn main() {
             let postgres = Home::new(Some(url));
             let server = postgres.serve();
             save_key("PostgreSQL", &postgres, &server);
+            event_delay("PostgreSQL", &postgres, &server);
             drop(server);
             let _ = conn.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"));
         }
