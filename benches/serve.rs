@@ -220,12 +220,15 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
-/// A bare axum handler on loopback TCP, answering `body` to
-/// `GET /api/v1/settings/providers`, on a runtime like the server's.
-fn bare_axum_tcp(body: Vec<u8>) -> std::net::SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let address = listener.local_addr().unwrap();
+/// Where the bare handler listens.
+enum Bare {
+    Socket(PathBuf),
+    Tcp(std::net::TcpListener),
+}
+
+/// A bare axum handler answering `body` to `GET /api/v1/settings/providers`,
+/// on a runtime like the server's, on its own thread.
+fn bare_axum(place: Bare, body: Vec<u8>) {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
@@ -233,7 +236,7 @@ fn bare_axum_tcp(body: Vec<u8>) -> std::net::SocketAddr {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let body = bytes_of(body);
+            let body = axum::body::Bytes::from(body);
             let router = axum::Router::new().route(
                 "/api/v1/settings/providers",
                 axum::routing::get(move || {
@@ -241,55 +244,24 @@ fn bare_axum_tcp(body: Vec<u8>) -> std::net::SocketAddr {
                     async move { ([("content-type", "application/json")], body) }
                 }),
             );
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router).await.unwrap();
-        });
-    });
-    address
-}
-
-/// A bare axum handler on its own socket, answering `body` to
-/// `GET /api/v1/settings/providers`, on a runtime like the server's.
-fn bare_axum(socket: PathBuf, body: Vec<u8>) {
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let body = bytes_of(body);
-            let router = axum::Router::new().route(
-                "/api/v1/settings/providers",
-                axum::routing::get(move || {
-                    let body = body.clone();
-                    async move { ([("content-type", "application/json")], body) }
-                }),
-            );
-            let listener = tokio::net::UnixListener::bind(&socket).unwrap();
-            axum::serve(listener, router).await.unwrap();
+            match place {
+                Bare::Socket(socket) => {
+                    let listener = tokio::net::UnixListener::bind(&socket).unwrap();
+                    axum::serve(listener, router).await.unwrap();
+                }
+                Bare::Tcp(listener) => {
+                    listener.set_nonblocking(true).unwrap();
+                    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                    axum::serve(listener, router).await.unwrap();
+                }
+            }
         });
     });
 }
 
-fn bytes_of(body: Vec<u8>) -> axum::body::Bytes {
-    axum::body::Bytes::from(body)
-}
-
-/// `GET /providers`: the server and the bare handler, alternating rounds.
-fn providers_list(home: &Home, server: &Server) {
-    let mut ours = Client::connect(&server.socket);
-    let (status, body) = ours.ask("GET", "/api/v1/settings/providers", None);
-    assert_eq!(status, 200);
-    let bare_socket = home.dir.path().join("bare.sock");
-    bare_axum(bare_socket.clone(), body.clone());
-    let started = Instant::now();
-    while UnixStream::connect(&bare_socket).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(5));
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let mut bare = Client::connect(&bare_socket);
-    assert_eq!(bare.ask("GET", "/api/v1/settings/providers", None).1, body);
+/// `GET /providers` asked of both, in alternating rounds after a warm-up:
+/// each one's timings, sorted, and the time each spent.
+fn alternate(ours: &mut Client, bare: &mut Client) -> ([Vec<Duration>; 2], [Duration; 2]) {
     let mut timings = [Vec::new(), Vec::new()];
     let mut spent = [Duration::ZERO, Duration::ZERO];
     for _warm_up in 0..200 {
@@ -297,7 +269,7 @@ fn providers_list(home: &Home, server: &Server) {
         bare.ask("GET", "/api/v1/settings/providers", None);
     }
     for _ in 0..ROUNDS {
-        for (which, client) in [&mut ours, &mut bare].into_iter().enumerate() {
+        for (which, client) in [&mut *ours, &mut *bare].into_iter().enumerate() {
             let round = Instant::now();
             for _ in 0..PER_ROUND {
                 let asked = Instant::now();
@@ -308,12 +280,30 @@ fn providers_list(home: &Home, server: &Server) {
             spent[which] += round.elapsed();
         }
     }
-    let [ours_t, bare_t] = &mut timings;
-    ours_t.sort();
-    bare_t.sort();
+    for each in &mut timings {
+        each.sort();
+    }
+    (timings, spent)
+}
+
+/// `GET /providers`: the server and the bare handler, alternating rounds.
+fn providers_list(home: &Home, server: &Server) {
+    let mut ours = Client::connect(&server.socket);
+    let (status, body) = ours.ask("GET", "/api/v1/settings/providers", None);
+    assert_eq!(status, 200);
+    let bare_socket = home.dir.path().join("bare.sock");
+    bare_axum(Bare::Socket(bare_socket.clone()), body.clone());
+    let started = Instant::now();
+    while UnixStream::connect(&bare_socket).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut bare = Client::connect(&bare_socket);
+    assert_eq!(bare.ask("GET", "/api/v1/settings/providers", None).1, body);
+    let ([ours_t, bare_t], spent) = alternate(&mut ours, &mut bare);
     let count = (ROUNDS * PER_ROUND) as f64;
-    let (om, op) = (percentile(ours_t, 0.5), percentile(ours_t, 0.99));
-    let (bm, bp) = (percentile(bare_t, 0.5), percentile(bare_t, 0.99));
+    let (om, op) = (percentile(&ours_t, 0.5), percentile(&ours_t, 0.99));
+    let (bm, bp) = (percentile(&bare_t, 0.5), percentile(&bare_t, 0.99));
     println!(
         "GET /providers, one kept-alive connection ({} requests each):",
         ROUNDS * PER_ROUND
@@ -377,26 +367,13 @@ fn providers_list_tcp(home: &Home) {
     let mut ours = Client::connect_tcp(address, Some(&token));
     let (status, body) = ours.ask("GET", "/api/v1/settings/providers", None);
     assert_eq!(status, 200);
-    let mut bare = Client::connect_tcp(bare_axum_tcp(body), None);
-    let mut timings = [Vec::new(), Vec::new()];
-    for _warm_up in 0..200 {
-        ours.ask("GET", "/api/v1/settings/providers", None);
-        bare.ask("GET", "/api/v1/settings/providers", None);
-    }
-    for _ in 0..ROUNDS {
-        for (which, client) in [&mut ours, &mut bare].into_iter().enumerate() {
-            for _ in 0..PER_ROUND {
-                let asked = Instant::now();
-                assert_eq!(client.ask("GET", "/api/v1/settings/providers", None).0, 200);
-                timings[which].push(asked.elapsed());
-            }
-        }
-    }
-    let [ours_t, bare_t] = &mut timings;
-    ours_t.sort();
-    bare_t.sort();
-    let (om, op) = (percentile(ours_t, 0.5), percentile(ours_t, 0.99));
-    let (bm, bp) = (percentile(bare_t, 0.5), percentile(bare_t, 0.99));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bare_address = listener.local_addr().unwrap();
+    bare_axum(Bare::Tcp(listener), body);
+    let mut bare = Client::connect_tcp(bare_address, None);
+    let ([ours_t, bare_t], _) = alternate(&mut ours, &mut bare);
+    let (om, op) = (percentile(&ours_t, 0.5), percentile(&ours_t, 0.99));
+    let (bm, bp) = (percentile(&bare_t, 0.5), percentile(&bare_t, 0.99));
     println!(
         "GET /providers over TCP with a token: serve median {:7.1} µs p99 {:7.1} µs; bare axum median {:7.1} µs p99 {:7.1} µs; ratio {:.2}x / {:.2}x (target <= 2x)",
         micros(om),

@@ -107,6 +107,18 @@ fn chat_of(fields: &Map<String, Value>) -> Result<Option<ChatId>, Problem> {
         .transpose()
 }
 
+/// The token and the chat of a body, either absent; every problem of both.
+fn token_and_chat(
+    fields: &Map<String, Value>,
+) -> Result<(Option<ApiKey>, Option<ChatId>), ApiError> {
+    match (token_of(fields), chat_of(fields)) {
+        (Ok(token), Ok(chat)) => Ok((token, chat)),
+        (token, chat) => Err(ApiError::Unprocessable(
+            [token.err(), chat.err()].into_iter().flatten().collect(),
+        )),
+    }
+}
+
 /// Every problem of a body, or its parts when there is none.
 fn checked<T>(parts: Vec<Result<T, Problem>>) -> Result<Vec<T>, ApiError> {
     let mut good = Vec::new();
@@ -141,18 +153,7 @@ pub async fn set(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let fields = body_object(&headers, &body, &["bot_token", "chat_id"])?;
-    let (token, chat) = (token_of(&fields), chat_of(&fields));
-    let problems: Vec<Problem> = [token.as_ref().err(), chat.as_ref().err()]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
-    let (Ok(token), Ok(chat)) = (token, chat) else {
-        return Err(ApiError::Unprocessable(problems));
-    };
+    let (token, chat) = token_and_chat(&fields)?;
     let Some(token) = token else {
         return Err(ApiError::Unprocessable(vec![Problem::new(
             "missing",
@@ -223,15 +224,8 @@ pub async fn test(
     let typed = if fields.is_empty() {
         None
     } else {
-        let (token, chat) = (token_of(&fields), chat_of(&fields));
-        let problems: Vec<Problem> = [token.as_ref().err(), chat.as_ref().err()]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        match (token, chat) {
-            (Ok(Some(token)), Ok(Some(chat))) => Some((token, chat)),
-            _ if !problems.is_empty() => return Err(ApiError::Unprocessable(problems)),
+        match token_and_chat(&fields)? {
+            (Some(token), Some(chat)) => Some((token, chat)),
             _ => {
                 return Err(ApiError::Unprocessable(vec![Problem::new(
                     "missing",
