@@ -100,16 +100,31 @@ pub fn render(screen: &HistoryScreen, _data: &Data, frame: &mut Frame, areas: Ar
         if !narrow {
             // Short of room, the user without the address (the detail line
             // has both).
-            let who = if wide {
-                entry.actor.as_str()
+            let (who, width) = if wide {
+                (entry.actor.as_str(), WIDE_COLUMNS[1])
             } else {
-                entry.actor.split(" from ").next().unwrap_or_default()
+                (
+                    entry.actor.split(" from ").next().unwrap_or_default(),
+                    COLUMNS[1],
+                )
             };
-            cells.push(Line::styled(who.to_owned(), theme.dim()));
+            cells.push(Line::styled(cut(who, width), theme.dim()));
         }
         cells.push(change);
         render_cells(frame, row, &columns, cells);
     }
+}
+
+/// `text` in `width` columns; when it is longer, cut with a "…" so that a
+/// cut name (`api:tryout2` as `api:tryou…`) is never read as another.
+fn cut(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut shown: String = text.chars().take(width.saturating_sub(1)).collect();
+    shown.push('…');
+    shown
 }
 
 /// What changed, as the table's last column shows it: the phrase without
@@ -150,4 +165,17 @@ fn render_detail(screen: &HistoryScreen, frame: &mut Frame, area: Rect, theme: T
         entry.describe()
     );
     frame.render_widget(Line::styled(text, theme.dim()), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn a_name_too_long_for_its_column_is_cut_with_a_mark() {
+        assert_eq!(cut("alice", 10), "alice");
+        assert_eq!(cut("api:tryout", 10), "api:tryout");
+        assert_eq!(cut("api:tryout2", 10), "api:tryou…");
+        assert_eq!(cut("root via api (uid 0)", 10), "root via …");
+    }
 }
