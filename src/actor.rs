@@ -51,6 +51,12 @@ impl Actor {
         Actor::new(&format!("api:{name}"), Some(&address.to_string()))
     }
 
+    /// `serve` itself, reading for its own work (a token's look-up, the
+    /// change stream): it writes nothing, so it is never in the trail.
+    pub fn server() -> Self {
+        Actor::new("serve", None)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -174,7 +174,7 @@ pub async fn authenticate(
         None => {
             let asked = app
                 .pool
-                .run(Actor::new("serve", None), move |s| s.api_token_named(&hash))
+                .run(Actor::server(), move |s| s.api_token_named(&hash))
                 .await;
             match asked {
                 Ok(name) => {

@@ -4,10 +4,10 @@
 //! after the last it saw every 500 ms and broadcasts them, and it runs only
 //! while someone listens. Changes made through another server or the
 //! command line on the same database are in the trail, so they arrive too.
-//! A subscriber that resumes, or falls behind the broadcast, reads what it
-//! missed from the trail itself, a page at a time, and then takes the
-//! broadcast from the id it reached; entries are committed in id order, so
-//! reading "after N" misses none.
+//! A subscriber first reads the trail itself after its start (the newest
+//! id when it came, or `Last-Event-ID`), a page at a time, and then takes
+//! the broadcast from the id it reached, as does one that falls behind;
+//! entries are committed in id order, so reading "after N" misses none.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -15,14 +15,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::extract::connect_info::ConnectInfo;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast;
 
 use super::answer::ApiError;
-use super::routes::{App, Caller};
+use super::routes::App;
 use crate::actor::Actor;
 use crate::history::HistoryEntry;
 
@@ -55,7 +54,7 @@ impl Default for Feed {
 async fn page_after(app: &App, after: i64) -> Result<Vec<Change>, ApiError> {
     let rows = app
         .pool
-        .run(Actor::new("serve", None), move |s| {
+        .run(Actor::server(), move |s| {
             s.changes_since_at_most(after, PAGE)
         })
         .await?;
@@ -70,9 +69,11 @@ async fn page_after(app: &App, after: i64) -> Result<Vec<Change>, ApiError> {
 }
 
 impl Feed {
-    /// A receiver of every change committed from now on; the poll is
-    /// started if it is not running.
-    fn subscribe(app: &Arc<App>) -> broadcast::Receiver<Arc<Vec<Change>>> {
+    /// A receiver of every change the poll reads from now on; the poll is
+    /// started, from `start`, if it is not running. `start` is the newest
+    /// id the subscriber read before subscribing: a poll that started
+    /// later could have skipped what was committed in between.
+    fn subscribe(app: &Arc<App>, start: i64) -> broadcast::Receiver<Arc<Vec<Change>>> {
         let feed = &app.feed;
         let receiver = feed.sender.subscribe();
         let Ok(mut polling) = feed.polling.lock() else {
@@ -80,20 +81,15 @@ impl Feed {
         };
         if !*polling {
             *polling = true;
-            tokio::spawn(Feed::poll(Arc::clone(app)));
+            tokio::spawn(Feed::poll(Arc::clone(app), start));
         }
         receiver
     }
 
-    /// Reads the trail every `POLL` and broadcasts what is new, until
-    /// nobody listens.
-    async fn poll(app: Arc<App>) {
+    /// Reads the trail every `POLL` after `seen` and broadcasts what is
+    /// new, until nobody listens.
+    async fn poll(app: Arc<App>, mut seen: i64) {
         let feed = &app.feed;
-        let mut seen = app
-            .pool
-            .run(Actor::new("serve", None), |s| s.change_marker())
-            .await
-            .ok();
         loop {
             tokio::time::sleep(POLL).await;
             if feed.sender.receiver_count() == 0 {
@@ -106,21 +102,12 @@ impl Feed {
                     return;
                 }
             }
-            let Some(after) = seen else {
-                // The database did not answer at the start: ask again.
-                seen = app
-                    .pool
-                    .run(Actor::new("serve", None), |s| s.change_marker())
-                    .await
-                    .ok();
-                continue;
-            };
             // A database that does not answer is asked again next time;
             // subscribers keep their place.
-            if let Ok(changes) = page_after(&app, after).await
+            if let Ok(changes) = page_after(&app, seen).await
                 && let Some((newest, _)) = changes.last()
             {
-                seen = Some(*newest);
+                seen = *newest;
                 let _ = feed.sender.send(Arc::new(changes));
             }
         }
@@ -178,29 +165,18 @@ fn last_event_id(headers: &HeaderMap) -> Option<i64> {
 }
 
 /// `GET .../events`: the stream.
-pub async fn events(
-    State(app): State<Arc<App>>,
-    ConnectInfo(_caller): ConnectInfo<Caller>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let receiver = Feed::subscribe(&app);
-    let (last_sent, catching_up) = match last_event_id(&headers) {
-        Some(id) => (id, true),
-        // From now on: what is committed after the newest entry.
-        None => {
-            let newest = app
-                .pool
-                .run(Actor::new("serve", None), |s| s.change_marker())
-                .await?;
-            (newest, false)
-        }
-    };
+pub async fn events(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let newest = app.pool.run(Actor::server(), |s| s.change_marker()).await?;
+    let receiver = Feed::subscribe(&app, newest);
+    // What was committed after the subscriber's start and before the poll
+    // reached it is read from the trail first; the broadcast follows, less
+    // what was already sent.
     let subscriber = Subscriber {
         app,
         receiver,
         queued: VecDeque::new(),
-        last_sent,
-        catching_up,
+        last_sent: last_event_id(&headers).unwrap_or(newest),
+        catching_up: true,
     };
     let stream = futures_util::stream::unfold(subscriber, |mut subscriber| async move {
         let event = subscriber.next().await?;

@@ -65,12 +65,9 @@ pub async fn save_key(
     let expected = if_match(&headers)?;
     let outcome = app
         .pool
-        .change(caller.actor(), move |s| {
-            let outcome = match expected {
-                Some(revision) => s.save_api_key_at_revision(provider, &key, revision)?,
-                None => SaveOutcome::Saved(s.save_api_key_state(provider, &key)?),
-            };
-            Ok(outcome)
+        .change(caller.actor(), move |s| match expected {
+            Some(revision) => s.save_api_key_at_revision(provider, &key, revision),
+            None => s.save_api_key_state(provider, &key).map(SaveOutcome::Saved),
         })
         .await?;
     Ok(provider_answer(&saved(outcome, expected)?))

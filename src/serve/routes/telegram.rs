@@ -165,8 +165,7 @@ pub async fn set(
     let outcome = app
         .pool
         .change(caller.actor(), move |s| {
-            let outcome = s.set_telegram_token(&token, chat.as_ref(), expected)?;
-            Ok(outcome)
+            s.set_telegram_token(&token, chat.as_ref(), expected)
         })
         .await?;
     Ok(answer(&saved(outcome, expected)?))
